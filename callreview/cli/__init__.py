@@ -1,0 +1,74 @@
+"""The command line: one small command per core function.
+
+Each command lives in a submodule of this package and only parses options, calls the
+core library and prints. Heavy libraries are imported inside the command bodies, so
+``callreview --help`` stays instant. Every :class:`CallreviewError` becomes one
+``error: FILE:LINE: message`` line and a ``hint:`` line on stderr, with exit status 2.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+
+import click
+
+from ..errors import CallreviewError
+
+
+class Exit(enum.IntEnum):
+    OK = 0
+    FAILURE = 1  # a check that ran and found a problem (e.g. a failed gate)
+    USAGE = 2  # the user's input or environment is wrong; the message says how to fix it
+
+
+class CallreviewGroup(click.Group):
+    """A click group that turns the project's errors into one-line messages."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except CallreviewError as exc:
+            click.echo(exc.render(), err=True)
+            ctx.exit(Exit.USAGE)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:  # `callreview inspect big.vtt | head`
+            sys.stderr.close()
+            ctx.exit(Exit.OK)
+
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=CallreviewGroup, context_settings=CONTEXT)
+@click.version_option(package_name="callreview")
+def cli() -> None:
+    """callreview: review and coach sales calls, offline.
+
+    Load a transcript (Teams/Zoom VTT, SRT, Otter, plain 'Name: text', Teams DOCX)
+    or written call notes; label every passage with a behavior and a call stage;
+    see the call against its outcome and the team's successful calls; correct
+    labels, retrain, export feedback.
+    """
+
+
+def warn(message: str) -> None:
+    click.echo(f"warning: {message}", err=True)
+
+
+def _register() -> None:
+    # Each module adds its commands to `cli`; they import only click and light modules.
+    from . import inspect as _inspect  # noqa: F401
+
+
+_register()
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        cli.main(args=argv, prog_name="callreview", standalone_mode=True)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0

@@ -1,0 +1,210 @@
+"""Read and write the labeled corpus format v1 (JSON Lines, one call per line).
+
+The format is defined in ``corpora/GUIDE.md`` (and ``shared/corpus-format.md``).
+Unknown fields are kept in ``extra`` and written back, so a round trip is lossless.
+Problems are reported as :class:`~callreview.errors.InputError` with file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from pathlib import Path
+from typing import IO, Any, Iterable, Iterator
+
+from .errors import InputError
+from .records import KINDS, ROLES, Call, Passage, Prediction
+
+CALL_FIELDS = ("call_id", "title", "kind", "outcome", "seller", "passages")
+PASSAGE_FIELDS = ("speaker", "role", "start", "end", "text", "behavior", "stage", "predictions")
+HINT = "each line must be one JSON object as described in corpora/GUIDE.md (corpus format v1)"
+
+
+def corpus_files(path: str | Path) -> list[Path]:
+    """The .jsonl files of a corpus: the file itself, or every *.jsonl under a folder."""
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(f for f in p.rglob("*.jsonl") if f.is_file())
+        if not files:
+            raise InputError("no .jsonl corpus files in this folder", path=str(p),
+                             hint="a corpus folder holds one or more .jsonl files in corpus format v1")
+        return files
+    if not p.exists():
+        raise InputError("no such file or folder", path=str(p))
+    return [p]
+
+
+def read_corpus(*paths: str | Path) -> list[Call]:
+    """Read every call of one or more corpus files or folders. Call ids must be unique."""
+    calls: list[Call] = []
+    seen: dict[str, str] = {}
+    for path in paths:
+        for f in corpus_files(path):
+            for lineno, call in iter_corpus_file(f):
+                if call.call_id in seen:
+                    raise InputError(f"call_id {call.call_id!r} already used in {seen[call.call_id]}",
+                                     path=str(f), line=lineno, hint="call ids must be unique within a corpus")
+                seen[call.call_id] = f"{f}"
+                calls.append(call)
+    return calls
+
+
+def iter_corpus_file(path: str | Path) -> Iterator[tuple[int, Call]]:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError("not UTF-8 text", path=str(path), line=line,
+                         hint="save the corpus as UTF-8") from None
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})",
+                             path=str(path), line=lineno, hint=HINT) from None
+        yield lineno, call_from_json(data, path=str(path), line=lineno)
+
+
+def _expect(value: Any, types: type | tuple[type, ...], what: str, path: str | None, line: int | None,
+            *, optional: bool = True) -> Any:
+    if value is None and optional:
+        return None
+    if isinstance(value, bool) or not isinstance(value, types):
+        names = " or ".join(t.__name__ for t in (types if isinstance(types, tuple) else (types,)))
+        names = names.replace("str", "a string").replace("float", "a number").replace("int", "a number")
+        raise InputError(f"{what} must be {names}, not {json.dumps(value)[:40]}", path=path, line=line, hint=HINT)
+    return value
+
+
+def _time(value: Any, what: str, path: str | None, line: int | None) -> float | None:
+    v = _expect(value, (int, float), what, path, line)
+    if v is None:
+        return None
+    if not math.isfinite(v) or v < 0:
+        raise InputError(f"{what} must be a non-negative number of seconds", path=path, line=line, hint=HINT)
+    return float(v)
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def call_from_json(data: Any, *, path: str | None = None, line: int | None = None) -> Call:
+    """One corpus v1 object to a :class:`Call`, with every field checked."""
+    if not isinstance(data, dict):
+        raise InputError("a corpus line must be a JSON object", path=path, line=line, hint=HINT)
+    call_id = data.get("call_id")
+    if call_id is None or call_id == "":
+        raise InputError("missing call_id", path=path, line=line, hint=HINT)
+    if isinstance(call_id, (int, float)) and not isinstance(call_id, bool):
+        call_id = str(call_id)
+    _expect(call_id, str, "call_id", path, line)
+    title = _expect(data.get("title"), str, "title", path, line)
+    kind = _expect(data.get("kind"), str, "kind", path, line) or "transcript"
+    if kind not in KINDS:
+        raise InputError(f"kind must be 'transcript' or 'notes', not {kind!r}", path=path, line=line, hint=HINT)
+    outcome = _expect(data.get("outcome"), str, "outcome", path, line) or None
+    seller = _expect(data.get("seller"), str, "seller", path, line) or None
+    passages_raw = data.get("passages")
+    if not isinstance(passages_raw, list) or not passages_raw:
+        raise InputError(f"call {call_id!r}: passages must be a non-empty list", path=path, line=line, hint=HINT)
+    passages = []
+    for i, pd in enumerate(passages_raw):
+        where = f"call {call_id!r} passage {i}"
+        if not isinstance(pd, dict):
+            raise InputError(f"{where} must be a JSON object", path=path, line=line, hint=HINT)
+        text = _expect(pd.get("text"), str, f"{where}: text", path, line)
+        if text is None or not text.strip():
+            raise InputError(f"{where}: text must be non-empty", path=path, line=line, hint=HINT)
+        role = _expect(pd.get("role"), str, f"{where}: role", path, line) or None
+        if role is not None and role not in ROLES:
+            raise InputError(f"{where}: role must be seller, buyer or other, not {role!r}",
+                             path=path, line=line, hint=HINT)
+        preds_raw = pd.get("predictions") or {}
+        _expect(preds_raw, dict, f"{where}: predictions", path, line)
+        try:
+            preds = {task: Prediction.from_json(v) for task, v in preds_raw.items()}
+        except (KeyError, TypeError, ValueError):
+            raise InputError(f"{where}: predictions are malformed", path=path, line=line, hint=HINT) from None
+        speaker = pd.get("speaker")
+        if isinstance(speaker, (int, float)) and not isinstance(speaker, bool):
+            speaker = str(speaker)
+        passages.append(Passage(
+            index=i,
+            text=_nfc(text),
+            speaker=_expect(speaker, str, f"{where}: speaker", path, line) or None,
+            role=role,
+            start=_time(pd.get("start"), f"{where}: start", path, line),
+            end=_time(pd.get("end"), f"{where}: end", path, line),
+            behavior=_expect(pd.get("behavior"), str, f"{where}: behavior", path, line) or None,
+            stage=_expect(pd.get("stage"), str, f"{where}: stage", path, line) or None,
+            predictions=preds,
+            extra={k: v for k, v in pd.items() if k not in PASSAGE_FIELDS},
+        ))
+    return Call(
+        call_id=call_id,
+        passages=tuple(passages),
+        title=title,
+        kind=kind,
+        outcome=outcome,
+        seller=seller,
+        source=path,
+        extra={k: v for k, v in data.items() if k not in CALL_FIELDS},
+    )
+
+
+def call_to_json(call: Call, *, predictions: bool = True) -> dict[str, Any]:
+    """A :class:`Call` as a corpus v1 object (unknown fields written back as read)."""
+    data: dict[str, Any] = {"call_id": call.call_id}
+    if call.title:
+        data["title"] = call.title
+    data["kind"] = call.kind
+    data["outcome"] = call.outcome
+    if call.seller:
+        data["seller"] = call.seller
+    for k, v in call.extra.items():
+        data.setdefault(k, v)
+    plist = []
+    for p in call.passages:
+        pd: dict[str, Any] = {}
+        if p.speaker is not None:
+            pd["speaker"] = p.speaker
+        if p.role is not None:
+            pd["role"] = p.role
+        if p.start is not None:
+            pd["start"] = p.start
+        if p.end is not None:
+            pd["end"] = p.end
+        pd["text"] = p.text
+        if p.behavior is not None:
+            pd["behavior"] = p.behavior
+        if p.stage is not None:
+            pd["stage"] = p.stage
+        if predictions and p.predictions:
+            pd["predictions"] = {t: pr.to_json() for t, pr in p.predictions.items()}
+        for k, v in p.extra.items():
+            pd.setdefault(k, v)
+        plist.append(pd)
+    data["passages"] = plist
+    return data
+
+
+def dumps_call(call: Call, *, predictions: bool = True) -> str:
+    return json.dumps(call_to_json(call, predictions=predictions), ensure_ascii=False)
+
+
+def write_corpus(calls: Iterable[Call], out: IO[str], *, predictions: bool = True) -> int:
+    """Write calls as corpus v1 lines to an open text stream; returns how many."""
+    n = 0
+    for call in calls:
+        out.write(dumps_call(call, predictions=predictions) + "\n")
+        n += 1
+    return n
