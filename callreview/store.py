@@ -1,0 +1,859 @@
+"""The review store: a manager's review work, kept safely in one SQLite file.
+
+What it keeps
+    each imported call (the full call as corpus v1 JSON, found again by a content hash
+    so adding the same file twice finds its review instead of duplicating it); the
+    model predictions shown (one *prediction set* per annotation, the latest is
+    current); and the review history: every decision (accept / relabel / skip per
+    passage and task), comment, call-level feedback, outcome, status and seller change,
+    with the reviewer's name and the UTC time.
+
+How it keeps it
+    History is append-only. Current state (the label shown, the outcome, the feedback)
+    is derived from the latest event per key that no later ``undo`` event took back.
+    Rows are never UPDATEd or DELETEd: triggers in the schema refuse it. Every write is
+    one transaction committed before the call returns (``BEGIN IMMEDIATE``, WAL
+    journal, ``synchronous=FULL``), so a crash or a kill loses at most the write in
+    flight, and two processes writing at once both succeed (``busy_timeout``).
+
+The schema is versioned with ``PRAGMA user_version`` and upgraded by the ordered
+:data:`MIGRATIONS`. A file made by a newer callreview, a damaged file or a file
+that is not a callreview store is refused with a :class:`~callreview.errors.StoreError`
+and left exactly as it was.
+
+Only the standard library is used (``sqlite3``), so opening a store is cheap.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import sqlite3
+import threading
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from .corpora import call_from_json, dumps_call
+from .errors import StoreError
+from .records import TASKS, Call, Passage, Prediction
+from .review import (
+    ACTIONS,
+    FEEDBACK_FIELDS,
+    STATUSES,
+    UNSURE_MARGIN,
+    CallSummary,
+    Comment,
+    Event,
+    Feedback,
+    QueueItem,
+    Ratings,
+    StoredCall,
+)
+
+__all__ = ["Store", "default_store_path", "store_path", "content_hash", "default_reviewer",
+           "SCHEMA_VERSION", "MIGRATIONS", "ENV_VAR"]
+
+#: environment variable naming the store file (used when ``--store`` is not given)
+ENV_VAR = "CALLREVIEW_STORE"
+#: environment variable naming the reviewer (else the login name)
+REVIEWER_ENV_VAR = "CALLREVIEW_REVIEWER"
+FILENAME = "reviews.sqlite3"
+#: ``PRAGMA application_id`` of a callreview store ("CRvw"), so a foreign database is recognised
+APPLICATION_ID = 0x43527677
+#: seconds a write waits for another process's write to finish
+BUSY_TIMEOUT = 30.0
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_LOCATION_HINT = ("choose a writable place for the store with --store PATH "
+                  "or the CALLREVIEW_STORE environment variable")
+_EDIT_KINDS = ("decision", "comment", "feedback", "outcome", "status", "seller")
+
+_V1 = """
+CREATE TABLE calls (
+    id              INTEGER PRIMARY KEY,
+    call_id         TEXT NOT NULL UNIQUE,
+    content_sha256  TEXT NOT NULL UNIQUE,
+    title           TEXT,
+    seller          TEXT,              -- as imported; later changes are 'seller' events
+    outcome         TEXT,              -- as imported; later changes are 'outcome' events
+    n_passages      INTEGER NOT NULL CHECK (n_passages > 0),
+    source          TEXT,
+    roles_inferred  INTEGER NOT NULL DEFAULT 0,
+    data            TEXT NOT NULL,     -- the call as corpus v1 JSON, without predictions
+    added_at        TEXT NOT NULL
+);
+CREATE TABLE prediction_sets (
+    id        INTEGER PRIMARY KEY,     -- the highest id of a call is its current set
+    call_id   TEXT NOT NULL REFERENCES calls(call_id),
+    model_id  TEXT,
+    added_at  TEXT NOT NULL
+);
+CREATE TABLE predictions (
+    set_id   INTEGER NOT NULL REFERENCES prediction_sets(id),
+    passage  INTEGER NOT NULL,
+    task     TEXT NOT NULL,
+    label    TEXT NOT NULL,
+    margin   REAL NOT NULL,            -- probability gap to the runner-up
+    data     TEXT NOT NULL,            -- the Prediction as JSON
+    PRIMARY KEY (set_id, passage, task)
+) WITHOUT ROWID;
+CREATE TABLE events (
+    id        INTEGER PRIMARY KEY,
+    call_id   TEXT NOT NULL REFERENCES calls(call_id),
+    kind      TEXT NOT NULL CHECK (kind IN
+                ('decision', 'comment', 'feedback', 'outcome', 'status', 'seller', 'undo')),
+    passage   INTEGER,
+    task      TEXT,
+    action    TEXT CHECK (action IS NULL OR action IN ('accept', 'relabel', 'skip')),
+    value     TEXT,
+    reviewer  TEXT,
+    at        TEXT NOT NULL,
+    undoes    INTEGER UNIQUE REFERENCES events(id),
+    CHECK ((kind = 'undo') = (undoes IS NOT NULL)),
+    CHECK ((kind = 'decision') = (action IS NOT NULL))
+);
+CREATE VIEW live_events AS
+    SELECT * FROM events AS e
+    WHERE e.kind != 'undo' AND NOT EXISTS (SELECT 1 FROM events AS u WHERE u.undoes = e.id);
+CREATE TRIGGER calls_append_only_u BEFORE UPDATE ON calls
+    BEGIN SELECT RAISE(ABORT, 'the review store is append-only'); END;
+CREATE TRIGGER calls_append_only_d BEFORE DELETE ON calls
+    BEGIN SELECT RAISE(ABORT, 'the review store is append-only'); END;
+CREATE TRIGGER prediction_sets_append_only_u BEFORE UPDATE ON prediction_sets
+    BEGIN SELECT RAISE(ABORT, 'the review store is append-only'); END;
+CREATE TRIGGER prediction_sets_append_only_d BEFORE DELETE ON prediction_sets
+    BEGIN SELECT RAISE(ABORT, 'the review store is append-only'); END;
+CREATE TRIGGER predictions_append_only_u BEFORE UPDATE ON predictions
+    BEGIN SELECT RAISE(ABORT, 'the review store is append-only'); END;
+CREATE TRIGGER predictions_append_only_d BEFORE DELETE ON predictions
+    BEGIN SELECT RAISE(ABORT, 'the review store is append-only'); END;
+CREATE TRIGGER events_append_only_u BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the review store is append-only'); END;
+CREATE TRIGGER events_append_only_d BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the review store is append-only'); END;
+PRAGMA application_id = {app_id};
+""".format(app_id=APPLICATION_ID)
+
+# v2: indexes for deriving current state (latest event per key, current prediction
+# set) without scanning the whole history; list and queue stay fast at thousands of calls.
+_V2 = """
+CREATE INDEX events_by_key ON events(call_id, kind, passage, task);
+CREATE INDEX prediction_sets_by_call ON prediction_sets(call_id, id);
+"""
+
+#: ``MIGRATIONS[i]`` takes a store from schema version ``i`` to ``i + 1``. Append only.
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def default_store_path() -> Path:
+    """Where the review store is when no ``--store PATH`` is given.
+
+    In order: the ``CALLREVIEW_STORE`` environment variable, else
+    ``platformdirs.user_data_dir("callreview")/reviews.sqlite3`` (on Linux
+    ``~/.local/share/callreview/reviews.sqlite3``). An explicit path passed to
+    :meth:`Store.open` (the ``--store`` option) comes before both.
+    """
+    env = os.environ.get(ENV_VAR, "").strip()
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("callreview", appauthor=False)) / FILENAME
+
+
+def store_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The store file to use: ``path`` if given, else :func:`default_store_path`."""
+    return Path(path).expanduser() if path else default_store_path()
+
+
+def default_reviewer() -> str:
+    """The reviewer recorded when none is named: ``CALLREVIEW_REVIEWER``, else the login name."""
+    name = os.environ.get(REVIEWER_ENV_VAR, "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (some containers)
+        return "unknown"
+
+
+def content_hash(call: Call) -> str:
+    """What identifies a call's content: ``extra["content_sha256"]`` if the loader set
+    one, else the SHA-256 of its passages' texts in order."""
+    given = call.extra.get("content_sha256")
+    if isinstance(given, str) and given:
+        return given
+    texts = json.dumps([p.text for p in call.passages], ensure_ascii=False)
+    return hashlib.sha256(texts.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a SQL script into statements (triggers keep their inner semicolons)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                yield buf.strip()
+            buf = ""
+    if buf.strip():
+        yield buf.strip()
+
+
+def _error_from_sqlite(exc: BaseException, path: Path) -> StoreError:
+    msg = str(exc)
+    low = msg.lower()
+    where = str(path)
+    if "not a database" in low or "malformed" in low or "corrupt" in low:
+        return StoreError(f"the store file is damaged or not a database ({msg})", path=where,
+                          hint="callreview left the file untouched; move it aside to start a new store, "
+                               "or use another one with --store PATH")
+    if "readonly" in low or "read-only" in low or "unable to open" in low or "permission" in low:
+        return StoreError(f"cannot write the review store here ({msg})", path=where, hint=_LOCATION_HINT)
+    if "locked" in low or "busy" in low:
+        return StoreError("the review store stayed busy: another callreview kept writing to it",
+                          path=where, hint="try again when the other callreview has finished")
+    if "disk" in low and ("full" in low or "i/o" in low):
+        return StoreError(f"cannot write the review store ({msg})", path=where,
+                          hint="free disk space or move the store with --store PATH")
+    return StoreError(f"review store error: {msg}", path=where)
+
+
+class Store:
+    """An open review store. Use :meth:`open`; close it (or use ``with``) when done.
+
+    Every method that changes something commits before it returns and returns the id
+    of the event it recorded. A method may be called from any thread; calls are
+    serialized.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self._conn = conn
+        self.path = path
+        self._lock = threading.RLock()
+
+    # ------------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str] | None = None, *, timeout: float = BUSY_TIMEOUT) -> "Store":
+        """Open (creating or upgrading it if needed) the store at ``path``.
+
+        ``path`` None means :func:`default_store_path`. Raises :class:`StoreError`
+        for a file that is not a callreview store, is damaged, was made by a newer
+        callreview (these files are never written to), or a place that cannot be written.
+        """
+        p = store_path(path)
+        if p.is_dir():
+            raise StoreError("this is a folder, not a store file", path=str(p),
+                             hint=f"name a file, e.g. --store {p / FILENAME}")
+        if p.exists():
+            _check_header(p)
+        else:
+            try:
+                p.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the folder for the review store ({exc.strerror or exc})",
+                                 path=str(p), hint=_LOCATION_HINT) from None
+        try:
+            conn = sqlite3.connect(str(p), timeout=timeout, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise _error_from_sqlite(exc, p) from None
+        try:
+            _check_schema(conn, p)
+            conn.execute("PRAGMA foreign_keys = ON")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if str(mode).lower() != "wal":
+                raise StoreError(f"the store cannot use write-ahead logging here (journal mode {mode})",
+                                 path=str(p), hint="keep the store on a local disk: " + _LOCATION_HINT)
+            conn.execute("PRAGMA synchronous = FULL")
+            _migrate(conn, p)
+        except StoreError:
+            conn.close()
+            raise
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _error_from_sqlite(exc, p) from None
+        return cls(conn, p)
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    # ------------------------------------------------------------- transactions
+
+    @contextmanager
+    def _tx(self, begin: str) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._conn.execute(begin)
+            except sqlite3.Error as exc:
+                raise _error_from_sqlite(exc, self.path) from None
+            try:
+                yield self._conn
+                self._conn.execute("COMMIT")
+            except BaseException as exc:
+                if self._conn.in_transaction:
+                    self._conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error):
+                    raise _error_from_sqlite(exc, self.path) from None
+                raise
+
+    def _write(self) -> Any:
+        """One write transaction; it takes the write lock up front (no upgrade deadlocks)."""
+        return self._tx("BEGIN IMMEDIATE")
+
+    def _read(self) -> Any:
+        """A read transaction: several queries see one consistent snapshot."""
+        return self._tx("BEGIN")
+
+    # ----------------------------------------------------------------- calls
+
+    def add_call(self, call: Call, *, seller: str | None = None, model_id: str | None = None) -> StoredCall:
+        """Keep a call for review. Idempotent: the same content finds its existing review.
+
+        If the call's passages carry predictions they are recorded as a prediction set
+        (``model_id`` defaults to the predictions' own). Adding a known call again with
+        predictions from another model records them as the new current set; a new
+        ``seller`` is recorded as a seller change.
+        """
+        sha = content_hash(call)
+        mid = model_id or _model_id_of(call)
+        has_predictions = any(p.predictions for p in call.passages)
+        with self._write() as db:
+            row = db.execute("SELECT call_id, n_passages FROM calls WHERE content_sha256 = ?", (sha,)).fetchone()
+            if row is not None:
+                cid, n = row
+                set_id = None
+                if has_predictions:
+                    current = _current_set(db, cid)
+                    if current is None or current[1] != mid:
+                        _check_same_passages(n, call, cid, self.path)
+                        set_id = _insert_predictions(db, cid, call, mid)
+                if seller and seller != _current_seller(db, cid):
+                    _insert_event(db, cid, "seller", value=seller, reviewer=default_reviewer())
+                return StoredCall(cid, sha, created=False, prediction_set=set_id)
+            cid = _free_call_id(db, call.call_id)
+            stored = replace(call, call_id=cid, seller=seller or call.seller)
+            db.execute(
+                "INSERT INTO calls (call_id, content_sha256, title, seller, outcome, n_passages, source,"
+                " roles_inferred, data, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (cid, sha, stored.title, stored.seller, stored.outcome, len(stored.passages), stored.source,
+                 int(stored.roles_inferred), dumps_call(stored, predictions=False), _now()),
+            )
+            set_id = _insert_predictions(db, cid, call, mid) if has_predictions else None
+        return StoredCall(cid, sha, created=True, prediction_set=set_id)
+
+    def find(self, call: Call) -> str | None:
+        """The store id of a call with this content, or None."""
+        with self._lock:
+            row = self._conn.execute("SELECT call_id FROM calls WHERE content_sha256 = ?",
+                                     (content_hash(call),)).fetchone()
+        return row[0] if row else None
+
+    def set_predictions(self, call_id: str, call: Call, *, model_id: str | None = None) -> int:
+        """Record a new prediction set for a stored call (it becomes the current one).
+
+        ``call`` is the stored call annotated again (e.g. ``annotate([store.get_call(id)], model)[0]``).
+        Returns the id of the prediction set.
+        """
+        with self._write() as db:
+            n = self._n_passages(db, call_id)
+            if not any(p.predictions for p in call.passages):
+                raise StoreError(f"call {call_id!r}: the call given carries no predictions",
+                                 path=str(self.path), hint="annotate it with a model first")
+            _check_same_passages(n, call, call_id, self.path)
+            return _insert_predictions(db, call_id, call, model_id or _model_id_of(call))
+
+    def get_call(self, call_id: str) -> Call:
+        """The call as the manager sees it now.
+
+        Passages carry the current predictions. A passage's behavior/stage is the
+        manager's label where one was decided (accept: the label accepted; relabel: the
+        new label; skip: None), else the current prediction's label, else the label the
+        call was imported with. Seller and outcome are the latest set, else as imported.
+        """
+        with self._read() as db:
+            row = _call_row(db, call_id, self.path)
+            preds = _current_predictions(db, [call_id]).get(call_id, {})
+            events = db.execute(
+                "SELECT call_id, kind, passage, task, action, value FROM live_events"
+                " WHERE call_id = ? AND kind IN ('decision', 'seller', 'outcome') ORDER BY id",
+                (call_id,),
+            ).fetchall()
+        return _build_call(row, preds, events, reviewed=False)
+
+    def list_calls(self, *, unsure_below: float = UNSURE_MARGIN) -> list[CallSummary]:
+        """Every stored call, in the order they were added, with its review progress."""
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT call_id, title, seller, outcome, n_passages, added_at FROM calls ORDER BY id"
+            ).fetchall()
+            latest = _latest_call_values(db)
+            edited = dict(db.execute(
+                "SELECT call_id, COUNT(*) FROM live_events WHERE kind IN"
+                " ('decision', 'comment', 'feedback', 'outcome') GROUP BY call_id").fetchall())
+            decided = dict(db.execute(
+                "SELECT call_id, COUNT(DISTINCT passage) FROM live_events WHERE kind = 'decision'"
+                " GROUP BY call_id").fetchall())
+            unsure = dict(db.execute(
+                _CURRENT_SETS + """
+                SELECT cur.call_id, COUNT(DISTINCT p.passage)
+                FROM cur JOIN predictions AS p ON p.set_id = cur.set_id
+                WHERE p.margin < ? AND p.task IN (SELECT value FROM json_each(?))
+                  AND NOT EXISTS (SELECT 1 FROM live_events AS e WHERE e.call_id = cur.call_id
+                                  AND e.kind = 'decision' AND e.passage = p.passage AND e.task = p.task)
+                GROUP BY cur.call_id""",
+                (unsure_below, json.dumps(TASKS)),
+            ).fetchall())
+            models = dict(db.execute(
+                _CURRENT_SETS + "SELECT cur.call_id, s.model_id FROM cur JOIN prediction_sets AS s"
+                " ON s.id = cur.set_id").fetchall())
+        out = []
+        for cid, title, seller, outcome, n, added in rows:
+            values = latest.get(cid, {})
+            status = values.get("status") or ("in_progress" if edited.get(cid) else "new")
+            out.append(CallSummary(
+                call_id=cid, title=title,
+                seller=values["seller"] if "seller" in values else seller,
+                added_at=added,
+                outcome=values["outcome"] if "outcome" in values else outcome,
+                status=status, n_passages=n, n_unsure=unsure.get(cid, 0),
+                n_decided=decided.get(cid, 0), model_id=models.get(cid),
+            ))
+        return out
+
+    # --------------------------------------------------------------- decisions
+
+    def decide(self, call_id: str, index: int, task: str, action: str, label: str | None = None,
+               reviewer: str | None = None) -> int:
+        """Record a manager's decision on one passage and task; returns the event id.
+
+        ``action`` is "accept" (the current prediction's label), "relabel" (to
+        ``label``) or "skip" (no label for this task on this passage).
+        """
+        if action not in ACTIONS:
+            raise StoreError(f"unknown action {action!r}", hint="use one of: " + ", ".join(ACTIONS))
+        if task not in TASKS:
+            raise StoreError(f"unknown task {task!r}", hint="use one of: " + ", ".join(TASKS))
+        if action == "relabel" and not (label and label.strip()):
+            raise StoreError("relabel needs the new label", hint="pass label=...")
+        if action == "skip" and label is not None:
+            raise StoreError("skip takes no label", hint="use relabel to set a label")
+        with self._write() as db:
+            self._check_passage(db, call_id, index)
+            if action == "accept":
+                row = db.execute(
+                    _CURRENT_SETS + "SELECT p.label FROM cur JOIN predictions AS p ON p.set_id = cur.set_id"
+                    " WHERE cur.call_id = ? AND p.passage = ? AND p.task = ?",
+                    (call_id, index, task),
+                ).fetchone()
+                if row is None:
+                    raise StoreError(f"call {call_id!r} passage {index}: no {task} prediction to accept",
+                                     path=str(self.path), hint="relabel it, or annotate the call with a model")
+                if label is not None and label != row[0]:
+                    raise StoreError(f"accept takes the predicted {task} {row[0]!r}, not {label!r}",
+                                     path=str(self.path), hint="use relabel to set another label")
+                label = row[0]
+            return _insert_event(db, call_id, "decision", passage=index, task=task, action=action,
+                                 value=label.strip() if label else None,
+                                 reviewer=reviewer or default_reviewer())
+
+    def comment(self, call_id: str, index: int, text: str, reviewer: str | None = None) -> int:
+        """Add a comment on one passage; returns the event id."""
+        if not text or not text.strip():
+            raise StoreError("a comment needs some text")
+        with self._write() as db:
+            self._check_passage(db, call_id, index)
+            return _insert_event(db, call_id, "comment", passage=index, value=text.strip(),
+                                 reviewer=reviewer or default_reviewer())
+
+    def comments(self, call_id: str) -> list[Comment]:
+        """The comments of a call that were not undone, oldest first."""
+        with self._read() as db:
+            _call_row(db, call_id, self.path)
+            rows = db.execute("SELECT id, passage, value, reviewer, at FROM live_events"
+                              " WHERE call_id = ? AND kind = 'comment' ORDER BY id", (call_id,)).fetchall()
+        return [Comment(id=i, call_id=call_id, index=p, text=t, reviewer=r, at=a) for i, p, t, r, a in rows]
+
+    def set_feedback(self, call_id: str, *, reviewer: str | None = None, **fields: str | None) -> int:
+        """Set some call-level feedback fields (strengths, improve, focus, notes).
+
+        Fields not named keep their value; None clears one. One undo takes back the
+        whole call of this method.
+        """
+        unknown = sorted(set(fields) - set(FEEDBACK_FIELDS))
+        if unknown or not fields:
+            raise StoreError(f"unknown feedback field {', '.join(unknown)}" if unknown else "no feedback given",
+                             hint="feedback fields are: " + ", ".join(FEEDBACK_FIELDS))
+        clean = {k: (v.strip() or None) if isinstance(v, str) else None for k, v in fields.items()}
+        with self._write() as db:
+            self._n_passages(db, call_id)
+            return _insert_event(db, call_id, "feedback", value=json.dumps(clean, ensure_ascii=False),
+                                 reviewer=reviewer or default_reviewer())
+
+    def feedback(self, call_id: str) -> Feedback:
+        """The call's current feedback (each field from the latest change not undone)."""
+        with self._read() as db:
+            _call_row(db, call_id, self.path)
+            rows = db.execute("SELECT value FROM live_events WHERE call_id = ? AND kind = 'feedback'"
+                              " ORDER BY id", (call_id,)).fetchall()
+        merged: dict[str, str | None] = {}
+        for (value,) in rows:
+            merged.update(json.loads(value))
+        return Feedback(**{k: v for k, v in merged.items() if k in FEEDBACK_FIELDS})
+
+    def set_outcome(self, call_id: str, outcome: str | None, reviewer: str | None = None) -> int:
+        """Set the call's outcome label (None: unknown); returns the event id."""
+        return self._set_value(call_id, "outcome", (outcome or "").strip() or None, reviewer)
+
+    def set_status(self, call_id: str, status: str, reviewer: str | None = None) -> int:
+        """Set the review status ("new", "in_progress", "done"); returns the event id.
+
+        Until it is set, a call's status is "new", or "in_progress" once it has a
+        decision, comment, feedback or outcome.
+        """
+        if status not in STATUSES:
+            raise StoreError(f"unknown review status {status!r}", hint="use one of: " + ", ".join(STATUSES))
+        return self._set_value(call_id, "status", status, reviewer)
+
+    def set_seller(self, call_id: str, seller: str | None, reviewer: str | None = None) -> int:
+        """Name the seller being coached on this call; returns the event id."""
+        return self._set_value(call_id, "seller", (seller or "").strip() or None, reviewer)
+
+    def _set_value(self, call_id: str, kind: str, value: str | None, reviewer: str | None) -> int:
+        with self._write() as db:
+            self._n_passages(db, call_id)
+            return _insert_event(db, call_id, kind, value=value, reviewer=reviewer or default_reviewer())
+
+    # ----------------------------------------------------------------- history
+
+    def undo(self, call_id: str | None = None, reviewer: str | None = None) -> Event | None:
+        """Take back the latest edit not yet undone (of one call, or of any call).
+
+        Appends an ``undo`` event; returns the event taken back (``undone=True``),
+        or None when there is nothing left to undo. Undo events are not themselves undone.
+        """
+        with self._write() as db:
+            if call_id is not None:
+                self._n_passages(db, call_id)
+            row = db.execute(
+                f"SELECT {_EVENT_COLUMNS} FROM live_events WHERE (?1 IS NULL OR call_id = ?1)"
+                " ORDER BY id DESC LIMIT 1", (call_id,)).fetchone()
+            if row is None:
+                return None
+            _insert_event(db, row[1], "undo", undoes=row[0], reviewer=reviewer or default_reviewer())
+        return replace(_event(row), undone=True)
+
+    def history(self, call_id: str) -> list[Event]:
+        """Every event of a call, oldest first, including undo events; undone ones are marked."""
+        with self._read() as db:
+            _call_row(db, call_id, self.path)
+            rows = db.execute(
+                f"SELECT {_EVENT_COLUMNS}, EXISTS (SELECT 1 FROM events AS u WHERE u.undoes = events.id)"
+                " FROM events WHERE call_id = ? ORDER BY id", (call_id,)).fetchall()
+        return [replace(_event(r[:-1]), undone=bool(r[-1])) for r in rows]
+
+    def event_ids(self) -> set[int]:
+        """The ids of all recorded events (for checks and tools)."""
+        with self._lock:
+            return {r[0] for r in self._conn.execute("SELECT id FROM events")}
+
+    # -------------------------------------------------------- review results
+
+    def reviewed_calls(self) -> list[Call]:
+        """The reviewed calls as training data, in the order they were added.
+
+        Only passages with a decision keep a label for that task (accept: the label
+        accepted; relabel: the manager's label); skipped and undecided tasks have no
+        label. Calls without any decision are left out. Seller and outcome are current.
+        """
+        with self._read() as db:
+            rows = db.execute(
+                "SELECT call_id, data, source, roles_inferred FROM calls AS c WHERE EXISTS"
+                " (SELECT 1 FROM live_events AS e WHERE e.call_id = c.call_id AND e.kind = 'decision')"
+                " ORDER BY c.id").fetchall()
+            events = db.execute(
+                "SELECT call_id, kind, passage, task, action, value FROM live_events"
+                " WHERE kind IN ('decision', 'seller', 'outcome') ORDER BY id").fetchall()
+        by_call: dict[str, list[tuple]] = {}
+        for ev in events:
+            by_call.setdefault(ev[0], []).append(ev)
+        return [_build_call(row, {}, by_call.get(row[0], []), reviewed=True) for row in rows]
+
+    def decisions_by_reviewer(self) -> Ratings:
+        """Each reviewer's current decision per passage and task, for agreement:
+        ``{task: {reviewer: {(call_id, index): label or None (skipped)}}}``."""
+        with self._read() as db:
+            rows = db.execute("SELECT call_id, passage, task, value, reviewer FROM live_events"
+                              " WHERE kind = 'decision' ORDER BY id").fetchall()
+        out: Ratings = {}
+        for cid, passage, task, value, reviewer in rows:
+            out.setdefault(task, {}).setdefault(reviewer or "unknown", {})[(cid, passage)] = value
+        return out
+
+    def queue(self, limit: int | None = 20, *, include_done: bool = False) -> list[QueueItem]:
+        """Undecided passages across calls, the model's least certain first.
+
+        A passage is queued while one of its tasks has a current prediction and no
+        decision; its margin is the smallest margin among those tasks. Ties go by the
+        order calls were added, then passage order. Calls marked done are left out
+        unless ``include_done``. Passages the model has not scored are not queued.
+        """
+        with self._read() as db:
+            done = [] if include_done else [cid for cid, v in _latest_call_values(db).items()
+                                             if v.get("status") == "done"]
+            rows = db.execute(
+                _CURRENT_SETS + """,
+                open_tasks AS (
+                    SELECT c.id AS seq, cur.call_id AS call_id, p.passage AS passage, p.task AS task,
+                           p.margin AS margin
+                    FROM cur JOIN calls AS c ON c.call_id = cur.call_id
+                    JOIN predictions AS p ON p.set_id = cur.set_id
+                    WHERE p.task IN (SELECT value FROM json_each(?1))
+                      AND cur.call_id NOT IN (SELECT value FROM json_each(?2))
+                      AND NOT EXISTS (SELECT 1 FROM live_events AS e WHERE e.call_id = cur.call_id
+                                      AND e.kind = 'decision' AND e.passage = p.passage AND e.task = p.task))
+                SELECT call_id, passage, task, MIN(margin) AS m, seq FROM open_tasks
+                GROUP BY call_id, passage ORDER BY m, seq, passage LIMIT ?3""",
+                (json.dumps(TASKS), json.dumps(done), -1 if limit is None else max(0, limit)),
+            ).fetchall()
+            ids = sorted({r[0] for r in rows})
+            data = {cid: json.loads(d) for cid, d in db.execute(
+                "SELECT call_id, data FROM calls WHERE call_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(ids),))}
+            preds = _current_predictions(db, ids)
+        items = []
+        for cid, passage, task, margin, _seq in rows:
+            pd = data[cid]["passages"][passage]
+            items.append(QueueItem(call_id=cid, index=passage, task=task, margin=float(margin),
+                                   text=pd["text"], speaker=pd.get("speaker"), role=pd.get("role"),
+                                   predictions=preds.get(cid, {}).get(passage, {})))
+        return items
+
+    # ----------------------------------------------------------------- helpers
+
+    def _n_passages(self, db: sqlite3.Connection, call_id: str) -> int:
+        row = db.execute("SELECT n_passages FROM calls WHERE call_id = ?", (call_id,)).fetchone()
+        if row is None:
+            raise _no_call(call_id, self.path)
+        return int(row[0])
+
+    def _check_passage(self, db: sqlite3.Connection, call_id: str, index: int) -> None:
+        n = self._n_passages(db, call_id)
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < n:
+            raise StoreError(f"call {call_id!r} has no passage {index!r} (it has passages 0 to {n - 1})",
+                             path=str(self.path))
+
+
+# --------------------------------------------------------------------- schema
+
+def _check_header(p: Path) -> None:
+    """Refuse, without opening it with SQLite, a file that is not a SQLite database."""
+    try:
+        with p.open("rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+    except OSError as exc:
+        raise StoreError(f"cannot read the store file ({exc.strerror or exc})", path=str(p),
+                         hint=_LOCATION_HINT) from None
+    if head and head != _SQLITE_MAGIC:
+        raise StoreError("this file is not a callreview store (not a SQLite database)", path=str(p),
+                         hint="callreview left it untouched; pass the right file with --store PATH, "
+                              "or move this one aside to start a new store")
+
+
+def _check_schema(conn: sqlite3.Connection, p: Path) -> None:
+    """Refuse a foreign database or one from a newer callreview before anything is written."""
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        n_tables = conn.execute("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise _error_from_sqlite(exc, p) from None
+    if app_id != APPLICATION_ID and (app_id != 0 or version != 0 or n_tables):
+        raise StoreError("this SQLite database is not a callreview store", path=str(p),
+                         hint="callreview left it untouched; pass the right file with --store PATH")
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"this store was made by a newer callreview (schema {version}; "
+                         f"this callreview reads up to {SCHEMA_VERSION})", path=str(p),
+                         hint="upgrade callreview (pip install -U callreview); the store was left untouched")
+
+
+def _migrate(conn: sqlite3.Connection, p: Path) -> None:
+    """Bring the schema up to :data:`SCHEMA_VERSION`, all steps in one transaction."""
+    if conn.execute("PRAGMA user_version").fetchone()[0] >= SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]  # another process may have done it
+        for target in range(version + 1, SCHEMA_VERSION + 1):
+            for stmt in _statements(MIGRATIONS[target - 1]):
+                conn.execute(stmt)
+            conn.execute(f"PRAGMA user_version = {target:d}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+# ---------------------------------------------------------------- row helpers
+
+_CURRENT_SETS = "WITH cur AS (SELECT call_id, MAX(id) AS set_id FROM prediction_sets GROUP BY call_id)\n"
+_EVENT_COLUMNS = "id, call_id, kind, at, reviewer, passage, task, action, value, undoes"
+
+
+def _event(row: tuple) -> Event:
+    return Event(id=row[0], call_id=row[1], kind=row[2], at=row[3], reviewer=row[4], index=row[5],
+                 task=row[6], action=row[7], value=row[8], undoes=row[9])
+
+
+def _no_call(call_id: str, path: Path) -> StoreError:
+    return StoreError(f"no call {call_id!r} in the review store", path=str(path),
+                      hint="see the stored calls with: callreview reviews list")
+
+
+def _call_row(db: sqlite3.Connection, call_id: str, path: Path) -> tuple:
+    row = db.execute("SELECT call_id, data, source, roles_inferred FROM calls WHERE call_id = ?",
+                     (call_id,)).fetchone()
+    if row is None:
+        raise _no_call(call_id, path)
+    return row
+
+
+def _insert_event(db: sqlite3.Connection, call_id: str, kind: str, *, passage: int | None = None,
+                  task: str | None = None, action: str | None = None, value: str | None = None,
+                  reviewer: str | None = None, undoes: int | None = None) -> int:
+    cur = db.execute(
+        "INSERT INTO events (call_id, kind, passage, task, action, value, reviewer, at, undoes)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (call_id, kind, passage, task, action, value, reviewer, _now(), undoes),
+    )
+    return int(cur.lastrowid)
+
+
+def _model_id_of(call: Call) -> str | None:
+    for p in call.passages:
+        for pred in p.predictions.values():
+            if pred.model_id:
+                return pred.model_id
+    return None
+
+
+def _check_same_passages(n: int, call: Call, call_id: str, path: Path) -> None:
+    if len(call.passages) != n:
+        raise StoreError(f"call {call_id!r}: the predictions are for {len(call.passages)} passages, "
+                         f"the stored call has {n}", path=str(path),
+                         hint="annotate the stored call (store.get_call) rather than another version of it")
+
+
+def _insert_predictions(db: sqlite3.Connection, call_id: str, call: Call, model_id: str | None) -> int:
+    set_id = int(db.execute("INSERT INTO prediction_sets (call_id, model_id, added_at) VALUES (?, ?, ?)",
+                            (call_id, model_id, _now())).lastrowid)
+    db.executemany(
+        "INSERT INTO predictions (set_id, passage, task, label, margin, data) VALUES (?, ?, ?, ?, ?, ?)",
+        [(set_id, i, task, pred.label, float(pred.margin), json.dumps(pred.to_json(), ensure_ascii=False))
+         for i, p in enumerate(call.passages) for task, pred in p.predictions.items()],
+    )
+    return set_id
+
+
+def _current_set(db: sqlite3.Connection, call_id: str) -> tuple[int, str | None] | None:
+    row = db.execute("SELECT id, model_id FROM prediction_sets WHERE call_id = ? ORDER BY id DESC LIMIT 1",
+                     (call_id,)).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def _current_seller(db: sqlite3.Connection, call_id: str) -> str | None:
+    row = db.execute("SELECT value FROM live_events WHERE call_id = ? AND kind = 'seller'"
+                     " ORDER BY id DESC LIMIT 1", (call_id,)).fetchone()
+    if row is not None:
+        return row[0]
+    return db.execute("SELECT seller FROM calls WHERE call_id = ?", (call_id,)).fetchone()[0]
+
+
+def _current_predictions(db: sqlite3.Connection, call_ids: list[str]) -> dict[str, dict[int, dict[str, Prediction]]]:
+    rows = db.execute(
+        _CURRENT_SETS + "SELECT cur.call_id, p.passage, p.task, p.data FROM cur"
+        " JOIN predictions AS p ON p.set_id = cur.set_id"
+        " WHERE cur.call_id IN (SELECT value FROM json_each(?)) ORDER BY p.passage",
+        (json.dumps(call_ids),),
+    ).fetchall()
+    out: dict[str, dict[int, dict[str, Prediction]]] = {}
+    for cid, passage, task, data in rows:
+        out.setdefault(cid, {}).setdefault(passage, {})[task] = Prediction.from_json(json.loads(data))
+    return out
+
+
+def _latest_call_values(db: sqlite3.Connection) -> dict[str, dict[str, str | None]]:
+    """call_id -> {"seller"/"outcome"/"status": latest value not undone}."""
+    out: dict[str, dict[str, str | None]] = {}
+    for cid, kind, value in db.execute("SELECT call_id, kind, value FROM live_events"
+                                       " WHERE kind IN ('seller', 'outcome', 'status') ORDER BY id"):
+        out.setdefault(cid, {})[kind] = value
+    return out
+
+
+def _free_call_id(db: sqlite3.Connection, wanted: str) -> str:
+    """The call's own id, or ``id-2``, ``id-3``... when another call already has it."""
+    candidate, n = wanted, 1
+    while db.execute("SELECT 1 FROM calls WHERE call_id = ?", (candidate,)).fetchone():
+        n += 1
+        candidate = f"{wanted}-{n}"
+    return candidate
+
+
+def _build_call(row: tuple, preds: Mapping[int, Mapping[str, Prediction]], events: list[tuple],
+                *, reviewed: bool) -> Call:
+    """A stored call with its current state. ``reviewed``: labels only from decisions."""
+    cid, data, source, roles_inferred = row
+    call = call_from_json(json.loads(data))
+    labels: dict[tuple[int, str], str | None] = {}
+    values: dict[str, str | None] = {}
+    for _cid, kind, passage, task, _action, value in events:
+        if kind == "decision":
+            labels[(passage, task)] = value  # accept/relabel: the label; skip: None
+        else:
+            values[kind] = value
+    passages: list[Passage] = []
+    for i, p in enumerate(call.passages):
+        pp = preds.get(i, {})
+        new: dict[str, Any] = {"index": i, "predictions": dict(pp)}
+        for task in TASKS:
+            if (i, task) in labels:
+                new[task] = labels[(i, task)]
+            elif reviewed:
+                new[task] = None
+            elif task in pp:
+                new[task] = pp[task].label
+        passages.append(replace(p, **new))
+    return replace(
+        call,
+        call_id=cid,
+        passages=tuple(passages),
+        seller=values["seller"] if "seller" in values else call.seller,
+        outcome=values["outcome"] if "outcome" in values else call.outcome,
+        source=source,
+        roles_inferred=bool(roles_inferred),
+    )
