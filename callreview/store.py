@@ -773,7 +773,7 @@ def _insert_predictions(db: sqlite3.Connection, call_id: str, call: Call, model_
                             (call_id, model_id, _now())).lastrowid)
     db.executemany(
         "INSERT INTO predictions (set_id, passage, task, label, margin, data) VALUES (?, ?, ?, ?, ?, ?)",
-        [(set_id, i, task, pred.label, float(pred.margin), json.dumps(pred.to_json(), ensure_ascii=False))
+        [(set_id, i, task, pred.label, round(float(pred.margin), 6), json.dumps(pred.to_json(), ensure_ascii=False))
          for i, p in enumerate(call.passages) for task, pred in p.predictions.items()],
     )
     return set_id
