@@ -1,0 +1,130 @@
+"""``callreview inspect FILE...``: show how callreview reads a transcript or notes file.
+
+A thin wrapper over :func:`callreview.formats.load_calls`: a header per call and its
+passages as a table (wrapped to the terminal), or corpus v1 JSON lines with ``--json``.
+It imports only the readers: no scikit-learn, no Textual (spaCy only for call notes).
+"""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+
+import click
+
+from ..records import Call
+from . import cli, warn
+
+FORMAT_CHOICES = ("auto", "vtt", "srt", "plain", "otter", "notes", "docx", "jsonl", "csv")
+COLUMN_FIELDS = ("text", "speaker", "call", "role", "start", "end", "behavior", "stage", "outcome")
+
+
+def clock(seconds: float | None) -> str:
+    """``83.4`` -> ``"1:23"``, ``3723`` -> ``"1:02:03"``; empty when unknown."""
+    if seconds is None:
+        return ""
+    s = int(seconds)
+    h, rem = divmod(s, 3600)
+    m, sec = divmod(rem, 60)
+    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+
+
+def role_text(role: str | None, inferred: bool) -> str:
+    if role is None:
+        return ""
+    return f"{role}?" if inferred else role
+
+
+def call_header(call: Call) -> list[str]:
+    """The lines shown above a call's passages."""
+    title = call.title or call.call_id
+    lines = [f"== {title}  [{call.call_id}]"]
+    if call.source:
+        lines.append(f"   source: {call.source} ({call.extra.get('source_format', '?')})")
+    facts = [f"kind: {call.kind}", f"passages: {len(call.passages)}", f"outcome: {call.outcome or 'unknown'}"]
+    if call.seller:
+        facts.append(f"seller: {call.seller}")
+    lines.append("   " + "   ".join(facts))
+    roles = call.roles
+    if roles:
+        who = ", ".join(f"{name} ({role_text(role, call.roles_inferred) or 'no role'})" for name, role in roles.items())
+        lines.append(f"   speakers: {who}")
+    elif call.kind == "notes":
+        counts: dict[str, int] = {}
+        for p in call.passages:
+            counts[p.role or "none"] = counts.get(p.role or "none", 0) + 1
+        lines.append("   note lines by role: " + ", ".join(f"{k}{'?' if call.roles_inferred else ''} {v}"
+                                                          for k, v in counts.items()))
+    else:
+        lines.append("   speakers: none named")
+    if call.roles_inferred:
+        lines.append("   (? = role guessed; name the seller with --seller NAME)")
+    return lines
+
+
+def passage_table(call: Call, width: int) -> list[str]:
+    """index, time, speaker, role and text per passage; text wrapped to ``width``."""
+    ps = call.passages
+    iw = len(str(len(ps) - 1)) if ps else 1
+    times = [clock(p.start) for p in ps]
+    tw = max((len(t) for t in times), default=0)
+    sw = min(22, max((len(p.speaker or "") for p in ps), default=0))
+    roles = [role_text(p.role, call.roles_inferred) for p in ps]
+    rw = max((len(r) for r in roles), default=0)
+    cols = [iw, tw, sw, rw]
+    used = sum(c + 2 for c in cols if c)
+    text_width = max(20, width - used)
+    out = []
+    for p, t, r in zip(ps, times, roles):
+        speaker = p.speaker or ""
+        if len(speaker) > sw:
+            speaker = speaker[: sw - 1] + "…"
+        cells = [str(p.index).rjust(iw), t.rjust(tw), speaker.ljust(sw), r.ljust(rw)]
+        prefix = "".join(c + "  " for c, w in zip(cells, cols) if w)
+        wrapped = textwrap.wrap(p.text, text_width) or [""]
+        out.append(prefix + wrapped[0])
+        out.extend(" " * len(prefix) + rest for rest in wrapped[1:])
+    return out
+
+
+def _column_options(f):
+    for name in reversed(COLUMN_FIELDS):
+        f = click.option(f"--{name}-column", f"{name}_column", metavar="NAME",
+                         help=f"CSV: the column holding the {name} (default: found by header name).")(f)
+    return f
+
+
+@cli.command("inspect")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="auto", show_default=True,
+              help="The file format; auto detects it from the content.")
+@click.option("--seller", "sellers", multiple=True, metavar="NAME",
+              help="The seller's name as it appears in the transcript (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print corpus v1 JSON lines instead of a table.")
+@_column_options
+def inspect_cmd(files: tuple[str, ...], fmt: str, sellers: tuple[str, ...], as_json: bool, **columns: str | None) -> None:
+    """Show the passages callreview reads from transcript or notes FILEs.
+
+    Reads WebVTT (Teams, Zoom), SRT, plain 'Name: text', Otter.ai TXT, written call
+    notes, Teams .docx, corpus v1 .jsonl and CSV. Roles marked '?' were guessed; name
+    the seller with --seller. Warnings go to stderr.
+    """
+    from ..formats import load_calls
+    from ..formats.passages_csv import given_columns
+
+    csv_columns = given_columns(**{k.removesuffix("_column"): v for k, v in columns.items()})
+    width = shutil.get_terminal_size((100, 24)).columns
+    first = True
+    for path in files:
+        calls = load_calls(path, format=fmt, sellers=sellers, columns=csv_columns, warn=warn)
+        for call in calls:
+            if as_json:
+                from ..corpora import dumps_call
+
+                click.echo(dumps_call(call))
+                continue
+            if not first:
+                click.echo("")
+            first = False
+            click.echo("\n".join(call_header(call)))
+            click.echo("\n".join(passage_table(call, width)))

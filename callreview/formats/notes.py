@@ -1,0 +1,192 @@
+"""Written call notes (``kind="notes"``): what a rep types after a call.
+
+Layout
+    An optional header block at the top (``Title:``, ``Seller:``, ``Outcome:``, ``Date:``,
+    ``Customer:``; a Markdown ``# Title`` line works too) goes into the call's metadata.
+    After it, every non-empty line is one passage, its bullet (``-``, ``*``, ``•``, ``1.``,
+    ``a)``, ``[ ]``) removed. An indented line without a bullet under a bulleted line
+    continues it (a wrapped bullet).
+
+Roles (``roles_inferred=True``; the first rule that applies wins)
+    1. ``other``: the note-taker's own lines: who attended and where (``Attendees: ...``,
+       ``Present:``, ``Location:``, ``Call with ...``, ``Met w/ ...``, ``On site at ...``),
+       a line that is only a date, or a section heading (``Next steps:``, ``## Pricing``).
+    2. The line's subject, when it has one:
+       ``I``/``we``/``me``/``rep``/the seller's name -> ``seller``;
+       ``customer``/``client``/``they``/``he``/``she``/a job title (``CFO``)/any other
+       person's name (``Maria said ...``, ``Raj (IT) wants ...``) -> ``buyer``.
+    3. Telegraphic lines start with their verb. Its lemma (spaCy's lookup lemmatizer via
+       ``callreview.nlp``) decides: a seller action (ask, show, propose, walk, demo,
+       explain, send, recommend, summarize, quote, ... see ``SELLER_VERBS``) -> ``seller``;
+       what a customer does (worry, want, need, use, agree, decline, say, ... see
+       ``BUYER_VERBS``) -> ``buyer``.
+    4. Anything else (``3 sites + a warehouse``, ``Budget ~40k``) is a fact learned about the
+       customer -> ``buyer``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from ..records import Call
+from ..roles import name_key
+from ._base import Source, Turn, build_call, header_fields, read_header
+
+BULLET = re.compile(r"^\s*(?:[-*•·‣◦–—+>]+|\d{1,3}[.)]|[a-zA-Z][.)](?=\s)|\[[ xX✓]?\])\s*(?:\[[ xX✓]?\]\s*)?")
+
+SELLER_VERBS = frozenset("""
+ask show propose walk demo demonstrate present explain offer send share suggest recommend pitch
+cover clarify summarize summarise recap probe follow quote introduce open position highlight
+address respond answer book schedule set review outline describe emphasize emphasise stress
+point reframe acknowledge confirm check dig request counter discount discuss tell email call
+invite promise give provide prepare draft build frame handle tie connect calculate estimate
+model compare reference mirror validate qualify test challenge push close pull screen-share
+screenshare loop""".split())
+BUYER_VERBS = frozenset("""
+worry concern complain want need use have prefer like love hate struggle plan agree decline
+object refuse say hesitate wonder expect budget own lose spend pay employ rely depend consider
+evaluate seem sound react reply balk raise doubt fear feel think believe insist demand mention
+flag admit grumble currently wish hope prioritize prioritise choose
+pick sign commit approve reject accept deny lack miss struggle""".split())
+#: two-word seller actions whose verb alone is ambiguous ("ran through", "went over")
+SELLER_PHRASES = frozenset({("run", "through"), ("go", "over"), ("go", "through"), ("take", "through"),
+                            ("push", "for"), ("lay", "out"), ("talk", "through")})
+
+SELLER_SUBJECTS = frozenset("i we i've i'd i'll i'm we've we'd we'll we're me myself rep seller ae sdr us".split())
+BUYER_SUBJECTS = frozenset("""
+customer customers client clients buyer buyers prospect prospects they they're they've they'd
+they'll their them he she he's she's his her cfo ceo cto coo cio cmo vp svp evp director
+manager owner owners procurement legal finance ops everyone both team gm founder president
+head lead admin engineer engineers user users staff""".split())
+OTHER_START = re.compile(
+    r"^(?:(?:attendees?|attending|present|participants?|people|on\s+(?:the\s+)?call|location|where|venue"
+    r"|when|time|date|via|cc)\s*:"
+    r"|(?:attendees?|participants?)\b"
+    r"|(?:met|call|meeting|mtg|spoke|zoom|teams)\s+(?:with|w/)"
+    r"|on[\s-]?site\s+(?:at|in|w/|with)|onsite\b)",
+    re.IGNORECASE,
+)
+_DATE_ONLY = re.compile(
+    r"^(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s*)?(?:\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?"
+    r"|\d{1,2}\s+[a-z]{3,9}\.?(?:\s+\d{2,4})?|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?(?:\s+\d{2,4})?)"
+    r"(?:\s*,?\s*\d{1,2}(?::\d{2})?\s*(?:am|pm)?)?$",
+    re.IGNORECASE,
+)
+_HEADING = re.compile(r"^(?:#{1,6}\s+\S.*|[^.?!]{1,40}:)$")
+_WORD = re.compile(r"[\w'’/-]+")
+
+
+def split_lines(lines: list[str], first_line: int) -> list[tuple[int, str]]:
+    """(line number, text without bullet) for each note line; wrapped bullets joined."""
+    out: list[tuple[int, str]] = []
+    prev_bulleted = False
+    for n, raw in enumerate(lines, first_line):
+        if not raw.strip():
+            prev_bulleted = False
+            continue
+        m = BULLET.match(raw)
+        bulleted = bool(m and m.end() < len(raw) and (m.group(0).strip() or False))
+        if not bulleted and prev_bulleted and raw[:1] in " \t" and out:
+            out[-1] = (out[-1][0], out[-1][1] + " " + raw.strip())
+            continue
+        text = raw[m.end():] if bulleted and m else raw
+        out.append((n, text.strip()))
+        prev_bulleted = bulleted
+    return out
+
+
+def _lemma(word: str) -> str:
+    from ..nlp import get_nlp
+
+    w = word.casefold().strip("'’")
+    table = _lookup_table(get_nlp())
+    lemma = table.get(w, w) if table is not None else w
+    if lemma in SELLER_VERBS or lemma in BUYER_VERBS:
+        return lemma
+    for suffix, repl in (("ied", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("es", ""), ("s", ""), ("ing", ""),
+                         ("ing", "e")):
+        if w.endswith(suffix) and len(w) > len(suffix) + 2:
+            stem = w[: -len(suffix)] + repl
+            if stem in SELLER_VERBS or stem in BUYER_VERBS:
+                return stem
+            if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in SELLER_VERBS | BUYER_VERBS:
+                return stem[:-1]  # "dropped" -> "drop"
+    return lemma
+
+
+def _lookup_table(nlp):
+    """The lookup lemmatizer's word -> lemma table (lower-case keys), or None."""
+    try:
+        return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    except (KeyError, ValueError):
+        return None
+
+
+_SKIP_WORDS = frozenset("also then later briefly quickly again still already finally just to will would "
+                        "and so after before first next then, also,".split())
+
+
+def line_role(text: str, seller_names: Iterable[str] = ()) -> str:
+    """The role of one note line (rules in the module docstring)."""
+    body = text.strip().lstrip("#").strip()
+    if not body:
+        return "other"
+    if OTHER_START.match(body) or _DATE_ONLY.match(body) or _HEADING.match(body):
+        return "other"
+    words = _WORD.findall(re.sub(r"\([^()]*\)", " ", body))
+    if not words:
+        return "buyer"
+    seller_tokens = {t for name in seller_names for t in name_key(name).split()}
+    first = words[0]
+    low = first.casefold()
+    if low in SELLER_SUBJECTS or (seller_tokens and low in seller_tokens):
+        return "seller"
+    if low in BUYER_SUBJECTS or first == "IT":
+        return "buyer"
+    i = 0
+    while i < len(words) - 1 and words[i].casefold() in _SKIP_WORDS:
+        i += 1
+    verb = _lemma(words[i])
+    nxt = _lemma(words[i + 1]) if i + 1 < len(words) else ""
+    if (verb, nxt.casefold()) in SELLER_PHRASES or (verb, words[i + 1].casefold() if i + 1 < len(words) else "") in SELLER_PHRASES:
+        return "seller"
+    if verb in SELLER_VERBS:
+        return "seller"
+    if verb in BUYER_VERBS:
+        return "buyer"
+    # a named subject: "Maria said ...", "Raj Patel wants ...", "Dana showed ..."
+    if first[:1].isupper() and len(words) > 1:
+        k = 1
+        if len(words) > 2 and words[1][:1].isupper():
+            k = 2  # a surname
+        name = " ".join(words[:k]).casefold()
+        if seller_tokens and set(name.split()) & seller_tokens:
+            return "seller"
+        nxt_lemma = _lemma(words[k]) if k < len(words) else ""
+        if nxt_lemma in SELLER_VERBS | BUYER_VERBS or re.fullmatch(r"[a-z]+(?:ed|s)", words[k] if k < len(words) else ""):
+            return "buyer"
+    return "buyer"
+
+
+def read(src: Source, *, known: Iterable[str] = ()) -> Call:
+    lines = src.lines()
+    start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    md_title = None
+    m = re.match(r"^\s*#\s+(.+?)\s*$", lines[start]) if lines else None
+    if m:
+        md_title, start = m.group(1), start + 1
+    header, skip = read_header(lines[start:])
+    if any(len(v.split()) > 8 for v in header.values()):
+        header, skip = {}, 0  # a long "Customer: ..." is a note line, not a header
+    fields = header_fields(header)
+    fields["title"] = fields["title"] or md_title
+    sellers = [*known, *([fields["seller"]] if fields["seller"] else [])]
+    turns = [Turn(text, None, None, None, n, role=line_role(text, sellers))
+             for n, text in split_lines(lines[start + skip:], start + skip + 1)]
+    if not turns:
+        raise src.error("no note lines after the header", line=start + skip + 1,
+                        hint="write one note per line below the 'Outcome:'/'Seller:' header")
+    if fields["seller"] is None and known:
+        fields["seller"] = next(iter(known))
+    return build_call(src, turns, fmt="notes", kind="notes", roles_inferred=True, **fields)
