@@ -1,0 +1,358 @@
+"""`callreview metrics`, `callreview report`, `callreview coach`: calls in the light of their outcome.
+
+Thin wrappers over :mod:`callreview.metrics` and :mod:`callreview.insights`: load, annotate
+the calls that have unlabeled passages (keeping every label already there), compute,
+print. Heavy modules are imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+import click
+
+from ..errors import UsageError
+from . import cli, warn
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..insights import CoachingContext, OutcomeReport, SellerReport
+    from ..metrics import CallMetrics, Metric
+    from ..records import Call
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _files(path: str) -> list[Path]:
+    """A file, or the corpus .jsonl files of a folder."""
+    p = Path(path)
+    if p.is_dir():
+        from ..corpora import corpus_files
+
+        return corpus_files(p)
+    return [p]
+
+
+def load_paths(paths: Iterable[str], sellers: Sequence[str] = ()) -> list["Call"]:
+    from ..formats import load_calls
+
+    calls: list[Call] = []
+    for path in paths:
+        for f in _files(path):
+            calls.extend(load_calls(f, sellers=tuple(sellers), warn=warn))
+    return calls
+
+
+def needs_model(call: "Call") -> bool:
+    """The call has passages without a behavior label."""
+    return any(not p.behavior for p in call.passages)
+
+
+def annotate_missing(calls: list["Call"], model_dir: str | None) -> tuple[list["Call"], int]:
+    """Annotate only the calls that have unlabeled passages, keeping the labels they have."""
+    todo = [i for i, c in enumerate(calls) if needs_model(c)]
+    if not todo:
+        return calls, 0
+    from ..artifacts import load_model
+    from ..classify import annotate
+
+    model = load_model(model_dir)
+    done = annotate([calls[i] for i in todo], model, keep_labels=True)
+    out = list(calls)
+    for i, c in zip(todo, done):
+        out[i] = c
+    return out, len(todo)
+
+
+def _echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+# --------------------------------------------------------------------------- formatting
+
+NAMES = {
+    "duration": "duration",
+    "talk_ratio": "talk ratio (seller share)",
+    "longest_seller_monologue": "longest seller monologue",
+    "longest_buyer_story": "longest buyer story",
+    "interactivity": "interactivity",
+    "patience": "patience (pause before answering)",
+    "talking_speed": "seller talking speed",
+    "filler_rate": "seller filler words",
+    "seller_questions": "seller questions",
+    "buyer_questions": "buyer questions",
+    "benefits": "benefits",
+    "benefits_linked_to_need": "  of them after a stated need",
+    "information": "information (not tied to a need)",
+    "buyer_needs": "needs the buyer stated",
+    "summaries": "summaries",
+    "objections": "buyer objections",
+    "objections_unanswered": "  of them unanswered",
+    "commitment_requested": "seller asked for commitment",
+    "buyer_committed": "buyer committed",
+}
+
+
+def _name(metric_name: str) -> str:
+    if metric_name.startswith("seller_questions."):
+        return f"  {metric_name.split('.', 1)[1]} questions"
+    return NAMES.get(metric_name, metric_name.replace("_", " "))
+
+
+def _value(m: "Metric") -> str:
+    from ..metrics import format_time
+
+    if m.value is None:
+        return "-"
+    if isinstance(m.value, bool):
+        return "yes" if m.value else "no"
+    if m.unit == "s" and m.name == "duration":
+        return format_time(m.value)
+    if isinstance(m.value, float):
+        text = f"{m.value:.1f}"
+    else:
+        text = str(m.value)
+    if m.unit in ("questions", "statements", "objections") or not m.unit:
+        return text
+    return f"{text}{'' if m.unit == '%' else ' '}{m.unit}"
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.0f}%"
+
+
+def render_metrics(cm: "CallMetrics") -> str:
+    from ..metrics import NOT_COMPUTABLE, format_time
+
+    lines = []
+    head = f"{cm.call_id}" + (f"  {cm.title}" if cm.title else "")
+    lines.append(head)
+    lines.append(f"  {cm.kind}, {cm.n_passages} passages, outcome: {cm.outcome or 'unknown'}, "
+                 f"{'with cue times' if cm.timed else 'no cue times'}")
+    for n in cm.notes:
+        lines.append(f"  note: {n}")
+    lines.append("")
+    refs: list[str] = []
+    for m in cm.metrics:
+        how = "not computable" if m.method == NOT_COMPUTABLE else m.method
+        mark = ""
+        if m.reference is not None:
+            text = m.reference.describe()
+            if text not in refs:
+                refs.append(text)
+            mark = f" [{refs.index(text) + 1}]"
+        lines.append(f"  {_name(m.name):<34} {_value(m) + mark:>22}  {how:<14}  {m.detail}")
+    lines.append("")
+    if cm.timeline:
+        lines.append(f"  stage timeline ({cm.timeline_method}; share of "
+                     f"{'time' if cm.timeline_method == 'measured' else 'words'})")
+        for s in cm.timeline:
+            at = format_time(s.start) if s.start is not None else ""
+            secs = f"{s.seconds:.0f} s" if s.seconds is not None else ""
+            rng = f"{s.first}-{s.last}" if s.last != s.first else f"{s.first}"
+            lines.append(f"    {at:>7}  {s.stage or '(no stage)':<20} passages {rng:<9} {_pct(s.share):>5}  {secs}")
+    else:
+        lines.append("  stage timeline: not computable (no stage labels)")
+    if cm.objections:
+        lines.append("  objections")
+        for o in cm.objections:
+            state = f"answered at passage {o.response}" if o.answered else "NO RESPONSE"
+            lines.append(f"    {o.where:>11}  passage {o.index:<4} {state:<22} \"{o.text}\"")
+    if refs:
+        lines.append("  published correlations shown beside a value (context from other teams' calls, not rules):")
+        for k, text in enumerate(refs, 1):
+            lines.append(f"    [{k}] {text}")
+    return "\n".join(lines)
+
+
+def _signed(x: float | None) -> str:
+    return "-" if x is None else f"{x:+.1f}"
+
+
+def _plain(x: float | None) -> str:
+    return "-" if x is None else f"{x:.1f}"
+
+
+def render_report(r: "OutcomeReport") -> str:
+    lines = [f"{r.n_success} successful calls ({', '.join(r.success_outcomes)}) against {r.n_other} others; "
+             f"{r.n_excluded} excluded" + (f" ({', '.join(f'{k}: {v}' for k, v in r.excluded.items())})"
+                                           if r.excluded else "")]
+    lines.append(f"behavior rates {r.unit} per call; diff = successful - other; "
+                 f"{r.confidence:.0%} CI from {r.n_boot} bootstrap resamples (seed {r.seed})")
+    lines.append("these are correlations in these calls, not causes")
+    if r.note:
+        lines.append(r.note)
+    lines.append("")
+    width = max([len(b.label) for b in r.behaviors] + [8])
+    lines.append(f"{'behavior':<{width}}  {'success':>8}  {'other':>8}  {'diff':>7}  {'95% CI':>16}  {'n':>9}")
+    for b in r.sorted():
+        if b.compared:
+            ci = f"[{_signed(b.ci_low)}, {_signed(b.ci_high)}]"
+            lines.append(f"{b.label:<{width}}  {_plain(b.success_mean):>8}  {_plain(b.other_mean):>8}  "
+                         f"{_signed(b.diff):>7}  {ci:>16}  {f'{b.n_success}/{b.n_other}':>9}")
+        else:
+            lines.append(f"{b.label:<{width}}  {'too few calls to compare':>44}  {f'{b.n_success}/{b.n_other}':>9}")
+    return "\n".join(lines)
+
+
+def render_sellers(r: "SellerReport") -> str:
+    lines = [f"each seller's behavior rates ({r.unit}) against the team's {r.n_team_success} successful calls; "
+             f"diff = seller - team successful; {r.confidence:.0%} CI from {r.n_boot} bootstrap resamples"]
+    if r.excluded:
+        lines.append(f"excluded: {', '.join(f'{k}: {v}' for k, v in r.excluded.items())}")
+    for s in r.sellers:
+        lines.append("")
+        rate = f"{s.success_rate:.0%}" if s.success_rate is not None else "-"
+        lines.append(f"{s.seller}: {s.n_calls} calls, {s.n_success} successful ({rate})")
+        rows = s.sorted()
+        if rows and rows[0].diff is None:
+            lines.append(f"  too few calls to compare (at least {r.min_calls} calls for the seller and "
+                         f"{r.min_calls} successful team calls are needed)")
+            continue
+        width = max([len(b.label) for b in rows] + [8])
+        lines.append(f"  {'behavior':<{width}}  {'seller':>8}  {'team ok':>8}  {'diff':>7}  {'95% CI':>16}")
+        for b in rows:
+            ci = f"[{_signed(b.ci_low)}, {_signed(b.ci_high)}]"
+            lines.append(f"  {b.label:<{width}}  {_plain(b.seller_mean):>8}  {_plain(b.team_success_mean):>8}  "
+                         f"{_signed(b.diff):>7}  {ci:>16}")
+    return "\n".join(lines)
+
+
+def render_coaching(ctx: "CoachingContext", call: "Call", against: str) -> str:
+    from ..metrics import _ranges, where
+
+    lines = [f"{ctx.call_id}" + (f"  {ctx.title}" if ctx.title else "") + f"  (outcome: {ctx.outcome or 'unknown'})",
+             f"against {ctx.n_team_success} successful and {ctx.n_team_other} other calls from {against}"]
+    for n in ctx.notes:
+        lines.append(f"note: {n}")
+    lines.append("")
+    if not ctx.points:
+        lines.append("nothing stands out against the team's successful calls")
+    by_index = {p.index: p for p in call.passages}
+    for k, pt in enumerate(ctx.points, 1):
+        lines.append(f"{k}. {pt.message}")
+        if pt.passages:
+            what = "where it should have been" if pt.absent else "evidence"
+            lines.append(f"   {what}: passages {_ranges(pt.passages)}")
+            if not pt.absent:
+                for i in pt.passages[:2]:
+                    p = by_index[i]
+                    text = " ".join(p.text.split())
+                    text = text if len(text) <= 90 else text[:89] + "\u2026"
+                    lines.append(f"     {where(p):>11}  {p.speaker or p.role or '?'}: {text}")
+    lines.append("")
+    lines.append("ranking: unanswered objections, then a missing commitment request, then behaviors by how "
+                 "much they separate the team's outcomes times how far this call is from the successful range")
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@cli.command("metrics")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a readable table.")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
+              help="Model folder for calls with unlabeled passages (default: the current model).")
+@click.option("--seller", "sellers", multiple=True, metavar="NAME",
+              help="The seller's speaker name, when the file does not give roles (repeatable).")
+def metrics_cmd(files: tuple[str, ...], as_json: bool, model_dir: str | None, sellers: tuple[str, ...]) -> None:
+    """Per-call metrics: talk ratio, monologues, questions, stages, commitment, objections.
+
+    Each figure says how it was obtained: measured from cue times, estimated from words,
+    or not computable. Calls with unlabeled passages are labeled by the model first
+    (labels already in the file are kept).
+    """
+    from ..metrics import call_metrics
+
+    calls, n_annotated = annotate_missing(load_paths(files, sellers), model_dir)
+    results = [call_metrics(c) for c in calls]
+    if as_json:
+        _echo_json({"calls": [r.to_json() for r in results], "annotated_by_model": n_annotated})
+        return
+    if n_annotated:
+        click.echo(f"note: {n_annotated} call(s) had unlabeled passages and were labeled by the model", err=True)
+    click.echo("\n\n".join(render_metrics(r) for r in results))
+
+
+@cli.command("report")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.option("--by", "by", type=click.Choice(["seller"]), default=None,
+              help="Profile each seller against the team's successful calls.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a readable table.")
+@click.option("--min-calls", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Fewest calls per group to compare; below it the report says 'too few calls'.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap resampling.")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
+              help="Model folder for calls with unlabeled passages (default: the current model).")
+def report_cmd(paths: tuple[str, ...], by: str | None, as_json: bool, min_calls: int, seed: int,
+               model_dir: str | None) -> None:
+    """What separates successful calls from the rest, behavior by behavior.
+
+    Rates are per 100 passages per call; the difference (successful - other) comes with a
+    95% bootstrap interval. Calls without an outcome are excluded and counted.
+    """
+    from ..insights import compare_outcomes, compare_sellers
+
+    calls, n_annotated = annotate_missing(load_paths(paths), model_dir)
+    if not calls:
+        raise UsageError("no calls found", hint="pass corpus .jsonl files or folders holding them")
+    if by == "seller":
+        rep = compare_sellers(calls, min_calls=min_calls, seed=seed)
+        if as_json:
+            _echo_json(rep.to_json() | {"annotated_by_model": n_annotated})
+        else:
+            click.echo(render_sellers(rep))
+        return
+    rep = compare_outcomes(calls, min_calls=min_calls, seed=seed)
+    if as_json:
+        _echo_json(rep.to_json() | {"annotated_by_model": n_annotated})
+        return
+    if n_annotated:
+        click.echo(f"note: {n_annotated} call(s) had unlabeled passages and were labeled by the model", err=True)
+    click.echo(render_report(rep))
+
+
+def default_team_path() -> Path:
+    """The shipped corpus folder, next to the package in a source checkout."""
+    import callreview
+
+    return Path(callreview.__file__).resolve().parent.parent / "corpora" / "default"
+
+
+@cli.command("coach")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--against", "against", multiple=True, type=click.Path(),
+              help="The team's labeled calls (corpus file or folder; repeatable). Default: corpora/default.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of readable text.")
+@click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
+              help="Model folder for calls with unlabeled passages (default: the current model).")
+@click.option("--min-calls", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Fewest successful team calls needed to compare behavior rates.")
+def coach_cmd(file: str, against: tuple[str, ...], as_json: bool, model_dir: str | None, min_calls: int) -> None:
+    """The coaching context of a call: what in it differs from the team's successful calls.
+
+    Points are ranked so the first is the one most worth a manager's minute (unanswered
+    objections, a missing commitment request, then behaviors that separate the team's
+    outcomes), each with the passages that are its evidence.
+    """
+    from ..insights import coach
+
+    if not against:
+        team_path = default_team_path()
+        if not team_path.is_dir():
+            raise UsageError(f"no team calls to compare against: {team_path} was not found",
+                             hint="pass --against PATH with your team's labeled calls (a corpus .jsonl "
+                                  "file or a folder of them)")
+        against = (str(team_path),)
+    calls, n_annotated = annotate_missing(load_paths([file]), model_dir)
+    team, _ = annotate_missing(load_paths(against), model_dir)
+    results = [(c, coach(c, team, min_calls=min_calls)) for c in calls]
+    if as_json:
+        _echo_json({"calls": [ctx.to_json() for _, ctx in results], "against": list(against),
+                    "annotated_by_model": n_annotated})
+        return
+    where = ", ".join(against)
+    click.echo("\n\n".join(render_coaching(ctx, c, where) for c, ctx in results))
