@@ -220,7 +220,7 @@ def render_sellers(r: "SellerReport") -> str:
     return "\n".join(lines)
 
 
-def render_coaching(ctx: "CoachingContext", call: "Call", against: str) -> str:
+def render_coaching(ctx: "CoachingContext", call: "Call", against: str, top: int = 0) -> str:
     from ..metrics import _ranges, where
 
     lines = [f"{ctx.call_id}" + (f"  {ctx.title}" if ctx.title else "") + f"  (outcome: {ctx.outcome or 'unknown'})",
@@ -231,7 +231,8 @@ def render_coaching(ctx: "CoachingContext", call: "Call", against: str) -> str:
     if not ctx.points:
         lines.append("nothing stands out against the team's successful calls")
     by_index = {p.index: p for p in call.passages}
-    for k, pt in enumerate(ctx.points, 1):
+    shown = ctx.points[:top] if top else ctx.points
+    for k, pt in enumerate(shown, 1):
         lines.append(f"{k}. {pt.message}")
         if pt.passages:
             what = "where it should have been" if pt.absent else "evidence"
@@ -242,6 +243,8 @@ def render_coaching(ctx: "CoachingContext", call: "Call", against: str) -> str:
                     text = " ".join(p.text.split())
                     text = text if len(text) <= 90 else text[:89] + "\u2026"
                     lines.append(f"     {where(p):>11}  {p.speaker or p.role or '?'}: {text}")
+    if len(shown) < len(ctx.points):
+        lines.append(f"... and {len(ctx.points) - len(shown)} more points (--top 0 shows all)")
     lines.append("")
     lines.append("ranking: unanswered objections, then a missing commitment request, then behaviors by how "
                  "much they separate the team's outcomes times how far this call is from the successful range")
@@ -331,7 +334,10 @@ def default_team_path() -> Path:
               help="Model folder for calls with unlabeled passages (default: the current model).")
 @click.option("--min-calls", type=click.IntRange(min=1), default=5, show_default=True,
               help="Fewest successful team calls needed to compare behavior rates.")
-def coach_cmd(file: str, against: tuple[str, ...], as_json: bool, model_dir: str | None, min_calls: int) -> None:
+@click.option("--top", type=click.IntRange(min=0), default=5, show_default=True,
+              help="Show the first N points (0: all). JSON always has all.")
+def coach_cmd(file: str, against: tuple[str, ...], as_json: bool, model_dir: str | None, min_calls: int,
+              top: int) -> None:
     """The coaching context of a call: what in it differs from the team's successful calls.
 
     Points are ranked so the first is the one most worth a manager's minute (unanswered
@@ -355,4 +361,4 @@ def coach_cmd(file: str, against: tuple[str, ...], as_json: bool, model_dir: str
                     "annotated_by_model": n_annotated})
         return
     where = ", ".join(against)
-    click.echo("\n\n".join(render_coaching(ctx, c, where) for c, ctx in results))
+    click.echo("\n\n".join(render_coaching(ctx, c, where, top) for c, ctx in results))
