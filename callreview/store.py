@@ -263,6 +263,14 @@ class Store:
             except OSError as exc:
                 raise StoreError(f"cannot create the folder for the review store ({exc.strerror or exc})",
                                  path=str(p), hint=_LOCATION_HINT) from None
+        # SQLite would open a write-protected file read-only and leave -wal/-shm files
+        # beside it; find out first. (_check_writable below catches what this misses.)
+        if p.exists() and not os.access(p, os.W_OK):
+            raise StoreError("cannot write the review store here (the file is read-only)",
+                             path=str(p), hint=_LOCATION_HINT)
+        if not os.access(p.parent, os.W_OK | os.X_OK):
+            raise StoreError("cannot write the review store here (the folder is read-only)",
+                             path=str(p), hint=_LOCATION_HINT)
         try:
             conn = sqlite3.connect(str(p), timeout=timeout, isolation_level=None, check_same_thread=False)
         except sqlite3.Error as exc:
@@ -276,6 +284,7 @@ class Store:
                                  path=str(p), hint="keep the store on a local disk: " + _LOCATION_HINT)
             conn.execute("PRAGMA synchronous = FULL")
             _migrate(conn, p)
+            _check_writable(conn)
         except StoreError:
             conn.close()
             raise
@@ -698,6 +707,21 @@ def _check_schema(conn: sqlite3.Connection, p: Path) -> None:
         raise StoreError(f"this store was made by a newer callreview (schema {version}; "
                          f"this callreview reads up to {SCHEMA_VERSION})", path=str(p),
                          hint="upgrade callreview (pip install -U callreview); the store was left untouched")
+
+
+def _check_writable(conn: sqlite3.Connection) -> None:
+    """Fail now, not at the manager's first decision, if the store cannot be written.
+
+    SQLite silently opens a write-protected file read-only; a no-op header write in a
+    transaction that is rolled back finds out without changing the file.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        conn.execute(f"PRAGMA user_version = {version:d}")
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 def _migrate(conn: sqlite3.Connection, p: Path) -> None:
