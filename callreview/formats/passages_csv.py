@@ -98,24 +98,21 @@ def resolve(src: Source, header: list[str], columns: CsvColumns | None) -> dict[
     return out
 
 
-def _dialect(src: Source, sample: str) -> type[csv.Dialect] | csv.Dialect:
+def _delimiter(src: Source, first_line: str) -> str:
+    """The delimiter: tab for .tsv, else whichever of , ; tab | the header line uses most
+    (outside quotes). Quoting is always the standard one (``""`` inside quotes)."""
     if src.suffix == ".tsv":
-        return csv.excel_tab
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t|")
-    except csv.Error:
-        return csv.excel
-
-
-def header_of(src: Source) -> list[str]:
-    first = src.text.split("\n", 1)[0]
-    return next(csv.reader([first], _dialect(src, src.text[:8192])), [])
+        return "\t"
+    unquoted = re.sub(r'"[^"]*"', "", first_line)
+    counts = {d: unquoted.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
 
 
 def read(src: Source, columns: CsvColumns | None = None) -> list[Call]:
     text = src.text
-    dialect = _dialect(src, text[:8192])
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    delimiter = _delimiter(src, text.split("\n", 1)[0])
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
