@@ -125,12 +125,23 @@ def _matrix(calls: Sequence[Call], labels: Sequence[str]):
     return m
 
 
-def bootstrap_diff(a, b, *, n_boot: int = DEFAULT_BOOT, seed: int = 0, confidence: float = 0.95):
+def _boot_means(x, rng, n_boot: int):
+    """Column means of ``n_boot`` resamples (with replacement) of the rows of ``x``."""
+    import numpy as np
+
+    n = x.shape[0]
+    w = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot)  # (n_boot, n) resample counts
+    return (w @ x) / n
+
+
+def bootstrap_diff(a, b, *, n_boot: int = DEFAULT_BOOT, seed: int = 0, confidence: float = 0.95,
+                   b_boot=None):
     """Mean of ``a`` minus mean of ``b`` per column, with a percentile bootstrap interval.
 
     ``a`` and ``b`` are (calls x labels) arrays; each group is resampled with replacement
-    on its own (calls are the unit). Deterministic for a given seed. Returns three arrays:
-    diff, low, high.
+    on its own (calls are the unit). Deterministic for a given seed. ``b_boot`` may pass
+    resampled means of ``b`` already drawn (to compare many groups with one reference).
+    Returns three arrays: diff, low, high.
     """
     import numpy as np
 
@@ -138,13 +149,10 @@ def bootstrap_diff(a, b, *, n_boot: int = DEFAULT_BOOT, seed: int = 0, confidenc
     b = np.asarray(b, dtype=float)
     rng = np.random.default_rng(seed)
     diff = a.mean(axis=0) - b.mean(axis=0)
-
-    def boot_means(x):
-        n = x.shape[0]
-        w = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot)  # (n_boot, n) resample counts
-        return (w @ x) / n
-
-    d = boot_means(a) - boot_means(b)
+    a_boot = _boot_means(a, rng, n_boot)
+    if b_boot is None:
+        b_boot = _boot_means(b, rng, n_boot)
+    d = a_boot - b_boot
     alpha = (1.0 - confidence) / 2.0
     low, high = np.quantile(d, [alpha, 1.0 - alpha], axis=0)
     return diff, low, high
@@ -348,13 +356,20 @@ def compare_sellers(calls: Iterable[Call], taxonomy: Taxonomy | None = None, *,
     for c in team:
         by_seller[seller_of(c) or UNKNOWN_SELLER].append(c)
     succ = _matrix(split.success, labs) if labs else None
+    succ_boot = None
+    if labs and len(split.success) >= min_calls:
+        import numpy as np
+
+        # the team's successful calls are resampled once and shared by every seller
+        succ_boot = _boot_means(succ, np.random.default_rng(seed), n_boot)
     profiles = []
     for k, (name, cs) in enumerate(sorted(by_seller.items())):
         m = _matrix(cs, labs) if labs else None
         n_ok = sum(1 for c in cs if tax.is_success(c.outcome))
         rows = []
         if labs and len(cs) >= min_calls and len(split.success) >= min_calls:
-            diff, low, high = bootstrap_diff(m, succ, n_boot=n_boot, seed=seed + k, confidence=confidence)
+            diff, low, high = bootstrap_diff(m, succ, n_boot=n_boot, seed=seed + 1 + k, confidence=confidence,
+                                             b_boot=succ_boot)
             for j, lab in enumerate(labs):
                 rows.append(SellerBehavior(lab, float(m[:, j].mean()), float(succ[:, j].mean()),
                                            float(diff[j]), float(low[j]), float(high[j])))

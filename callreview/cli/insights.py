@@ -168,7 +168,10 @@ def render_metrics(cm: "CallMetrics") -> str:
 
 
 def _signed(x: float | None) -> str:
-    return "-" if x is None else f"{x:+.1f}"
+    if x is None:
+        return "-"
+    x = round(x, 1) + 0.0  # no "-0.0"
+    return f"{x:+.1f}"
 
 
 def _plain(x: float | None) -> str:
