@@ -391,6 +391,8 @@ ABOVE_RANGE = "above_successful_range"
 #: fixed scores of the points that come before any behavior-rate point (see :func:`coach`)
 _SCORE_OBJECTION = 1000.0
 _SCORE_COMMITMENT = 900.0
+#: distance outside the successful range counts up to this many interquartile ranges
+MAX_DISTANCE = 3.0
 
 
 @dataclass(frozen=True)
@@ -446,30 +448,48 @@ RANKING = (
     "3. behavior rates outside the team's successful range (below its 25th or above its 75th "
     "percentile), scored by |success - other| mean difference in the team (how much the behavior "
     "separates outcomes; 1 when the other group is too small) times the distance outside the range "
-    "in interquartile ranges (at least 1 per 100 passages), times 1 when the call leans toward the "
+    "in interquartile ranges (the range taken as at least 1 per 100 passages; counted up to 3), times 1 when the call leans toward the "
     "unsuccessful calls and 0.25 when it overshoots in the successful direction, halved for buyer "
     "behaviors (not directly coachable); behaviors on which the team's successful and other calls "
     "do not differ at all are left out."
 )
 
 
-def _stage_of_label(team: Sequence[Call]) -> dict[str, str]:
-    """Where each behavior usually happens in the team's calls: its most common stage."""
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
+def _usual_place(team: Sequence[Call]) -> tuple[dict[str, str], dict[str, float]]:
+    """Where each behavior usually happens in these calls: its most common stage, and its
+    median position in the call (0 = first passage, 1 = last)."""
+    stages: dict[str, Counter[str]] = defaultdict(Counter)
+    positions: dict[str, list[float]] = defaultdict(list)
     for c in team:
+        n = len(c.passages)
         for p in c.passages:
-            if p.behavior and p.stage:
-                counts[p.behavior][p.stage] += 1
-    return {lab: cnt.most_common(1)[0][0] for lab, cnt in counts.items()}
+            if p.behavior:
+                positions[p.behavior].append(p.index / max(n - 1, 1))
+                if p.stage:
+                    stages[p.behavior][p.stage] += 1
+    stage = {lab: cnt.most_common(1)[0][0] for lab, cnt in stages.items()}
+    pos = {lab: sorted(v)[len(v) // 2] for lab, v in positions.items()}
+    return stage, pos
 
 
-def _where_missing(call: Call, label: str, usual_stage: Mapping[str, str]) -> tuple[int, ...]:
+def _where_missing(call: Call, label: str, usual_stage: Mapping[str, str],
+                   usual_pos: Mapping[str, float]) -> tuple[tuple[int, ...], str]:
+    """The passages where a missing behavior would usually have been, and how they were found:
+    this call's passages in the stage where the behavior usually happens, else the three
+    passages around its usual position in the call."""
     stage = usual_stage.get(label)
     if stage:
         idx = tuple(p.index for p in call.passages if p.stage == stage)
         if idx:
-            return idx
-    return ()
+            return idx, f"they usually come in the {stage} stage (passages {_ranges(idx)} here)"
+    pos = usual_pos.get(label)
+    if pos is None or not call.passages:
+        return (), ""
+    n = len(call.passages)
+    centre = round(pos * (n - 1))
+    lo = max(0, min(centre - 1, n - 3))
+    idx = tuple(p.index for p in call.passages[lo:lo + 3])
+    return idx, f"they usually come {pos:.0%} of the way into a call (passages {_ranges(idx)} here)"
 
 
 def _rate(x: float) -> str:
@@ -532,7 +552,7 @@ def coach(call: Call, team: Iterable[Call], taxonomy: Taxonomy | None = None, *,
         counts_s = np.array([[behavior_counts(c).get(lab, 0) for lab in labs] for c in split.success], float)
         mine = behavior_rates(call, labs)
         my_counts = behavior_counts(call)
-        usual_stage = _stage_of_label(split.success)
+        usual_stage, usual_pos = _usual_place(split.success)
         p25 = np.percentile(s, low_pct, axis=0)
         p75 = np.percentile(s, high_pct, axis=0)
         silent = 0
@@ -543,7 +563,7 @@ def coach(call: Call, team: Iterable[Call], taxonomy: Taxonomy | None = None, *,
                 continue
             iqr = max(hi - lo, 1.0)
             below = x < lo
-            dist = (lo - x) / iqr if below else (x - hi) / iqr
+            dist = min((lo - x) / iqr if below else (x - hi) / iqr, MAX_DISTANCE)
             sm = float(s[:, j].mean())
             diff = float(sm - o[:, j].mean()) if o is not None else None
             weight = abs(diff) if diff is not None else 1.0
@@ -556,9 +576,9 @@ def coach(call: Call, team: Iterable[Call], taxonomy: Taxonomy | None = None, *,
                 continue
             n_here = my_counts.get(lab, 0)
             idx = tuple(p.index for p in call.passages if p.behavior == lab)
-            absent = False
+            absent, where_txt = False, ""
             if not idx:
-                idx, absent = _where_missing(call, lab, usual_stage), True
+                (idx, where_txt), absent = _where_missing(call, lab, usual_stage, usual_pos), True
             mean_count = float(counts_s[:, j].mean()) if ns else None
             if n_here == 0:
                 head = f"no {lab} passages"
@@ -567,8 +587,8 @@ def coach(call: Call, team: Iterable[Call], taxonomy: Taxonomy | None = None, *,
             msg = (f"{head} where the team's successful calls average {mean_count:.1f} per call over {ns} "
                    f"calls ({'below' if below else 'above'} their middle half, {_rate(lo)}-{_rate(hi)} "
                    "per 100 passages)")
-            if absent and idx:
-                msg += f"; they usually come in the {usual_stage.get(lab)} stage (passages {_ranges(idx)} here)"
+            if where_txt:
+                msg += f"; {where_txt}"
             if diff is not None:
                 msg += f"; team difference success - other {diff:+.1f}"
                 if not toward_other:

@@ -333,11 +333,11 @@ def _label_status(call: Call, taxonomy: Taxonomy) -> _Labels:
     from_model = sum(1 for p in labeled
                      if "behavior" in p.predictions and p.predictions["behavior"].label == p.behavior)
     missing = len(call.passages) - len(labeled)
-    parts = [f"from the behavior labels of {len(labeled)} passages"]
+    parts = ["from the behavior labels"]
     if from_model:
-        parts.append(f"{from_model} of them predicted by the model")
+        parts.append(f"{from_model} of {len(labeled)} predicted by the model")
     if missing:
-        parts.append(f"{missing} passages unlabeled and not counted")
+        parts.append(f"{missing} passages unlabeled, not counted")
     method = ESTIMATED if from_model else MEASURED
     return _Labels(True, "", method, "; ".join(parts))
 

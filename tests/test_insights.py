@@ -216,3 +216,24 @@ def test_coaching_context_is_json_serialisable(timed_call):
     data = json.loads(json.dumps(coach(timed_call, team(10, 10)).to_json()))
     assert data["points"][0]["kind"] == UNANSWERED_OBJECTION
     assert "ranking" in data
+
+
+def test_an_absent_behavior_in_a_call_without_stages_points_at_its_usual_place():
+    call = make_call("me", "no_sale", {"rapport": 2, "situation_question": 4, "buyer_info": 6,
+                                       "giving_information": 4, "commitment_request": 1})
+    call = call.with_passages(replace(p, stage=None) for p in call.passages)
+    ctx = coach(call, team(10, 10))
+    point = next(p for p in ctx.points if p.label == "implication_question")
+    assert point.absent and len(point.passages) == 3
+    assert "of the way into a call" in point.message
+    assert set(point.passages) <= {p.index for p in call.passages}
+
+
+def test_coach_ranks_a_large_team_gap_above_a_far_but_irrelevant_excess():
+    # far too much rapport (which barely separates outcomes) must not outrank missing
+    # implication questions (which separate them most)
+    call = make_call("me", "no_sale", {"rapport": 12, "situation_question": 4, "buyer_info": 6,
+                                       "giving_information": 4, "commitment_request": 1})
+    ctx = coach(call, team(10, 10))
+    labels = [p.label for p in ctx.points]
+    assert labels.index("implication_question") < labels.index("rapport")

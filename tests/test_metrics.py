@@ -218,7 +218,7 @@ def test_counts_from_model_labels_are_estimates():
     ps = [replace(p, predictions={"behavior": Prediction(p.behavior, 0.9)}) if p.index == 3 else p
           for p in call.passages]
     m = call_metrics(call.with_passages(ps))["seller_questions"]
-    assert m.method == ESTIMATED and "1 of them predicted by the model" in m.detail
+    assert m.method == ESTIMATED and "1 of 15 predicted by the model" in m.detail
 
 
 def test_unlabeled_call_has_label_metrics_not_computable_but_talk_metrics():
