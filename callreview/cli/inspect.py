@@ -35,8 +35,8 @@ def role_text(role: str | None, inferred: bool) -> str:
     return f"{role}?" if inferred else role
 
 
-def call_header(call: Call) -> list[str]:
-    """The lines shown above a call's passages."""
+def call_header(call: Call, width: int = 100) -> list[str]:
+    """The lines shown above a call's passages, wrapped to ``width``."""
     title = call.title or call.call_id
     lines = [f"== {title}  [{call.call_id}]"]
     if call.source:
@@ -47,8 +47,15 @@ def call_header(call: Call) -> list[str]:
     lines.append("   " + "   ".join(facts))
     roles = call.roles
     if roles:
-        who = ", ".join(f"{name} ({role_text(role, call.roles_inferred) or 'no role'})" for name, role in roles.items())
-        lines.append(f"   speakers: {who}")
+        items = [f"{name} ({role_text(role, call.roles_inferred) or 'no role'})" for name, role in roles.items()]
+        line = "   speakers:"
+        for k, item in enumerate(items):
+            piece = f" {item}" + ("," if k < len(items) - 1 else "")
+            if len(line) + len(piece) > width and not line.endswith(":"):
+                lines.append(line)
+                line = "    "
+            line += piece
+        lines.append(line)
     elif call.kind == "notes":
         counts: dict[str, int] = {}
         for p in call.passages:
@@ -59,7 +66,9 @@ def call_header(call: Call) -> list[str]:
         lines.append("   speakers: none named")
     if call.roles_inferred:
         lines.append("   (? = role guessed; name the seller with --seller NAME)")
-    return lines
+    return [w for line in lines
+            for w in (textwrap.wrap(line, max(40, width), subsequent_indent="     ", break_on_hyphens=False,
+                                    break_long_words=False) if len(line) > width else [line])]
 
 
 def passage_table(call: Call, width: int) -> list[str]:
@@ -71,8 +80,11 @@ def passage_table(call: Call, width: int) -> list[str]:
     sw = min(22, max((len(p.speaker or "") for p in ps), default=0))
     roles = [role_text(p.role, call.roles_inferred) for p in ps]
     rw = max((len(r) for r in roles), default=0)
+    used = sum(c + 2 for c in (iw, tw, sw, rw) if c)
+    if width - used < 24 and sw > 10:  # a narrow terminal: shorten long speaker names first
+        shrink = min(sw - 10, 24 - (width - used))
+        sw, used = sw - shrink, used - shrink
     cols = [iw, tw, sw, rw]
-    used = sum(c + 2 for c in cols if c)
     text_width = max(20, width - used)
     out = []
     for p, t, r in zip(ps, times, roles):
@@ -126,5 +138,5 @@ def inspect_cmd(files: tuple[str, ...], fmt: str, sellers: tuple[str, ...], as_j
             if not first:
                 click.echo("")
             first = False
-            click.echo("\n".join(call_header(call)))
+            click.echo("\n".join(call_header(call, width)))
             click.echo("\n".join(passage_table(call, width)))
