@@ -16,14 +16,16 @@ from typing import Mapping
 
 from .records import Prediction
 
+#: a prediction whose probability is less than this above the runner-up's is "unsure"
+#: (the same value as ``callreview.classify.UNSURE_MARGIN``)
+UNSURE_MARGIN = 0.25
+
 #: what a manager can do with one passage and task
 ACTIONS = ("accept", "relabel", "skip")
 #: the review status of a call, in the order a review goes through them
 STATUSES = ("new", "in_progress", "done")
 #: the fields of call-level feedback
 FEEDBACK_FIELDS = ("strengths", "improve", "focus", "notes")
-#: a prediction whose probability is less than this above the runner-up's is "unsure"
-UNSURE_MARGIN = 0.2
 
 #: task -> reviewer -> (call_id, passage index) -> label (None when the reviewer skipped it)
 Ratings = dict[str, dict[str, dict[tuple[str, int], "str | None"]]]

@@ -183,13 +183,19 @@ def default_reviewer() -> str:
 
 
 def content_hash(call: Call) -> str:
-    """What identifies a call's content: ``extra["content_sha256"]`` if the loader set
-    one, else the SHA-256 of its passages' texts in order."""
+    """What identifies a call in the store: the SHA-256 of its passages' texts in order,
+    combined with ``extra["content_sha256"]`` when the loader set one.
+
+    The loaders set ``content_sha256`` to the hash of the *file's* bytes, and a corpus
+    or CSV file holds many calls, so that hash alone would make all of a file's calls
+    one; combined with the text it still finds the same call of the same file again.
+    """
+    texts = json.dumps([p.text for p in call.passages], ensure_ascii=False)
+    text_hash = hashlib.sha256(texts.encode("utf-8")).hexdigest()
     given = call.extra.get("content_sha256")
     if isinstance(given, str) and given:
-        return given
-    texts = json.dumps([p.text for p in call.passages], ensure_ascii=False)
-    return hashlib.sha256(texts.encode("utf-8")).hexdigest()
+        return hashlib.sha256(f"{given}:{text_hash}".encode("ascii", "replace")).hexdigest()
+    return text_hash
 
 
 def _now() -> str:

@@ -62,6 +62,7 @@ def _register() -> None:
     # Each module adds its commands to `cli`; they import only click and light modules.
     from . import inspect as _inspect  # noqa: F401
     from . import insights as _insights  # noqa: F401
+    from . import reviews as _reviews  # noqa: F401
 
 
 _register()
