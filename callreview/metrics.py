@@ -680,7 +680,8 @@ def stage_timeline(call: Call) -> tuple[tuple[StageSpan, ...], str]:
     """Ordered spans of consecutive passages with the same stage, and how shares were obtained.
 
     With cue times a span lasts from its first start to the next span's first start (the
-    last span to its own last end) and its share is of the call's duration (measured);
+    first from the call's start, the last to the call's end) and its share is of the call's
+    duration (measured);
     without, the share is of the call's words (estimated) and there are no seconds.
     """
     groups: list[list[Passage]] = []
@@ -696,12 +697,17 @@ def stage_timeline(call: Call) -> tuple[tuple[StageSpan, ...], str]:
         t1 = max(p.end for p in call.passages)  # type: ignore[type-var]
         total = t1 - t0
         if total > 0:
+            # boundaries between spans, kept in order and inside the call even when cues
+            # overlap or run backwards, so the spans always add up to the call's duration
+            bounds = [t0]
+            for g in groups[1:]:
+                bounds.append(min(max(bounds[-1], g[0].start), t1))  # type: ignore[type-var]
+            bounds.append(t1)
             spans = []
             for k, g in enumerate(groups):
-                start = g[0].start
-                stop = groups[k + 1][0].start if k + 1 < len(groups) else max(p.end for p in g)
-                secs = max(0.0, stop - start)  # type: ignore[operator]
-                spans.append(StageSpan(g[0].stage, g[0].index, g[-1].index, len(g), secs / total, secs, start))
+                secs = bounds[k + 1] - bounds[k]
+                spans.append(StageSpan(g[0].stage, g[0].index, g[-1].index, len(g), secs / total, secs,
+                                       bounds[k]))
             return tuple(spans), MEASURED
     words = sum(p.words for p in call.passages) or 1
     return tuple(StageSpan(g[0].stage, g[0].index, g[-1].index, len(g), sum(p.words for p in g) / words)

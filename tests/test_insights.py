@@ -237,3 +237,32 @@ def test_coach_ranks_a_large_team_gap_above_a_far_but_irrelevant_excess():
     ctx = coach(call, team(10, 10))
     labels = [p.label for p in ctx.points]
     assert labels.index("implication_question") < labels.index("rapport")
+
+
+# ----------------------------------------------------------------- any call
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_TEAM = team(8, 8)
+
+
+@st.composite
+def any_call(draw):
+    labels = st.sampled_from([None, *STAGE, "buyer_objection", "objection_response", "odd-label"])
+    n = draw(st.integers(1, 15))
+    ps = [Passage(i, "words", role=draw(st.sampled_from([None, "seller", "buyer"])), behavior=draw(labels),
+                  stage=draw(st.sampled_from([None, "opening", "discovery", "commitment"])))
+          for i in range(n)]
+    return Call("any", tuple(ps), outcome=draw(st.sampled_from([None, "order", "no_sale"])))
+
+
+@settings(max_examples=100, deadline=None)
+@given(any_call())
+def test_every_point_of_any_call_points_at_passages_of_that_call(call):
+    ctx = coach(call, _TEAM)
+    indices = {p.index for p in call.passages}
+    for point in ctx.points:
+        assert set(point.passages) <= indices
+    if any(p.kind == UNANSWERED_OBJECTION for p in ctx.points):
+        assert ctx.points[0].kind == UNANSWERED_OBJECTION
+    json.dumps(ctx.to_json())

@@ -283,3 +283,46 @@ def test_stage_timeline_of_a_call_without_stages_is_not_computable():
     call = load("untimed")
     spans, method = stage_timeline(call.with_passages(replace(p, stage=None) for p in call.passages))
     assert spans == () and method == NOT_COMPUTABLE
+
+
+# ----------------------------------------------------------------- any call
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+from callreview.records import Call  # noqa: E402
+
+_labels = st.sampled_from([None, "situation_question", "implication_question", "buyer_objection",
+                           "objection_response", "commitment_request", "buyer_need", "benefit_statement",
+                           "unknown-label"])
+
+
+@st.composite
+def calls(draw):
+    n = draw(st.integers(1, 12))
+    timed = draw(st.booleans())
+    ps, t = [], 0.0
+    for i in range(n):
+        dur = draw(st.floats(0, 30))
+        gap = draw(st.floats(-2, 5))
+        start, end = (max(0.0, t + gap), max(0.0, t + gap) + dur) if timed else (None, None)
+        t = end or 0.0
+        ps.append(Passage(i, draw(st.text(min_size=1, max_size=30).filter(str.strip)),
+                          speaker=draw(st.sampled_from([None, "A", "B"])),
+                          role=draw(st.sampled_from([None, "seller", "buyer", "other"])),
+                          start=start, end=end, behavior=draw(_labels),
+                          stage=draw(st.sampled_from([None, "opening", "discovery"]))))
+    return Call("h", tuple(ps), kind=draw(st.sampled_from(["transcript", "notes"])))
+
+
+@settings(max_examples=150, deadline=None)
+@given(calls())
+def test_metrics_of_any_call_never_crash_and_never_invent_a_value(call):
+    cm = call_metrics(call)
+    data = json.loads(json.dumps(cm.to_json()))
+    for m in data["metrics"]:
+        assert (m["value"] is None) == (m["method"] == NOT_COMPUTABLE), m
+        if m["unit"] == "s" and not call.has_times:
+            assert m["value"] is None, m
+    if cm.timeline:
+        assert sum(s.share for s in cm.timeline) == pytest.approx(1.0)
+        assert [s.first for s in cm.timeline] == sorted(s.first for s in cm.timeline)
