@@ -224,7 +224,7 @@ class OutcomeReport:
         return (f"{TOO_FEW}: {self.n_success} successful and {self.n_other} other calls; "
                 f"at least {self.min_calls} in each group are needed")
 
-    def sorted(self) -> list[BehaviorComparison]:
+    def by_difference(self) -> list[BehaviorComparison]:
         """Largest |difference| first; behaviors that could not be compared last."""
         return sorted(self.behaviors, key=lambda b: (b.diff is None, -abs(b.diff or 0.0), b.label))
 
@@ -243,7 +243,7 @@ class OutcomeReport:
             "confidence": self.confidence,
             "bootstrap": {"resamples": self.n_boot, "seed": self.seed},
             "note": self.note,
-            "behaviors": [b.to_json() for b in self.sorted()],
+            "behaviors": [b.to_json() for b in self.by_difference()],
         }
 
 
@@ -313,12 +313,12 @@ class SellerProfile:
     def success_rate(self) -> float | None:
         return self.n_success / self.n_calls if self.n_calls else None
 
-    def sorted(self) -> list[SellerBehavior]:
+    def by_difference(self) -> list[SellerBehavior]:
         return sorted(self.behaviors, key=lambda b: (b.diff is None, -abs(b.diff or 0.0), b.label))
 
     def to_json(self) -> dict[str, Any]:
         return {"seller": self.seller, "n_calls": self.n_calls, "n_success": self.n_success,
-                "success_rate": _f(self.success_rate), "behaviors": [b.to_json() for b in self.sorted()]}
+                "success_rate": _f(self.success_rate), "behaviors": [b.to_json() for b in self.by_difference()]}
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,7 @@ def test_report_finds_a_planted_difference_with_an_interval_excluding_zero():
     assert imp.ci_low <= imp.diff <= imp.ci_high
     assert (imp.n_success, imp.n_other) == (12, 12)
     # the planted behavior leads the table
-    assert report.sorted()[0].label == "implication_question"
+    assert report.by_difference()[0].label == "implication_question"
 
 
 def test_report_with_too_few_calls_in_a_group_says_so_instead_of_comparing():

@@ -190,7 +190,7 @@ def render_report(r: "OutcomeReport") -> str:
     lines.append("")
     width = max([len(b.label) for b in r.behaviors] + [8])
     lines.append(f"{'behavior':<{width}}  {'success':>8}  {'other':>8}  {'diff':>7}  {'95% CI':>16}  {'n':>9}")
-    for b in r.sorted():
+    for b in r.by_difference():
         if b.compared:
             ci = f"[{_signed(b.ci_low)}, {_signed(b.ci_high)}]"
             lines.append(f"{b.label:<{width}}  {_plain(b.success_mean):>8}  {_plain(b.other_mean):>8}  "
@@ -209,7 +209,7 @@ def render_sellers(r: "SellerReport") -> str:
         lines.append("")
         rate = f"{s.success_rate:.0%}" if s.success_rate is not None else "-"
         lines.append(f"{s.seller}: {s.n_calls} calls, {s.n_success} successful ({rate})")
-        rows = s.sorted()
+        rows = s.by_difference()
         if rows and rows[0].diff is None:
             lines.append(f"  too few calls to compare (at least {r.min_calls} calls for the seller and "
                          f"{r.min_calls} successful team calls are needed)")
