@@ -216,6 +216,7 @@ def test_undo_takes_back_the_latest_edit_and_says_what_it_was(store):
     store.decide(NORTHWIND, 1, "behavior", "relabel", "buyer_objection", reviewer="ana")
     undone = store.undo()
     assert undone is not None and undone.value == "buyer_objection" and undone.undone
+    assert undone.describe() == f"relabeled behavior as 'buyer_objection' on passage 1 of {NORTHWIND}"
     assert store.get_call(NORTHWIND).passages[1].behavior == "buyer_info"
     store.undo()
     assert store.get_call(NORTHWIND).passages[1].behavior == "buyer_need"  # the model's again
