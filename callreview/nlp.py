@@ -31,6 +31,20 @@ def docs(texts: Iterable[str], batch_size: int = 256) -> Iterator["Doc"]:
     return get_nlp().pipe(texts, batch_size=batch_size)
 
 
+def lemma_table():
+    """The lookup lemmatizer's table (token orth id -> lemma), for hot loops that read
+    lemmas without running the lemmatizer component on every token."""
+    return get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+
+
+def sentence_docs(texts: Iterable[str]) -> Iterator["Doc"]:
+    """Tokenized and sentence-split docs, without lemmas: the fast path for features,
+    which read lemmas from :func:`lemma_table` directly."""
+    nlp = get_nlp()
+    sentencizer = nlp.get_pipe("sentencizer")
+    return sentencizer.pipe(nlp.tokenizer.pipe(texts, batch_size=1000), batch_size=1000)
+
+
 def sentences(text: str) -> list[str]:
     """The sentences of a passage, for display and features."""
     return [s.text for s in get_nlp()(text).sents if s.text.strip()]

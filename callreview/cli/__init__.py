@@ -63,6 +63,7 @@ def _register() -> None:
     from . import inspect as _inspect  # noqa: F401
     from . import insights as _insights  # noqa: F401
     from . import reviews as _reviews  # noqa: F401
+    from . import classifier as _classifier  # noqa: F401
 
 
 _register()

@@ -1,0 +1,360 @@
+"""The classifier: scikit-learn pipelines over spaCy features, with call context and
+sequence decoding.
+
+Shape (for every task the corpus has labels for, e.g. ``behavior`` and ``stage``):
+
+1. **Local features** (one ``FeatureUnion``): TF-IDF word 1-2-grams of the lemmas, the
+   same words tagged with the speaker's role, TF-IDF character n-grams of the text (robust
+   to speech-recognition misspellings), and a ``DictVectorizer`` of the rule-based signals,
+   role, relative position and the neighbouring passages' roles and signals
+   (``callreview.features``).
+2. **First pass**: a logistic regression per task on the local features. Its out-of-fold
+   probabilities (grouped by call, so a call never predicts itself) become **context
+   features**: what the previous and next passages look like, and which labels occurred
+   earlier in the call (this is how ``benefit_statement`` learns that it needs a need stated
+   earlier), for every task.
+3. **Second pass**: a logistic regression per task on local + context features. Logistic
+   regression minimises log loss, so its probabilities are calibrated (``evaluate``
+   reports the expected calibration error to show it).
+4. **Sequence decoding** for sequential tasks (stages): transition and start
+   probabilities counted from the corpus, combined with the second-pass probabilities by
+   forward-backward (confidence) and Viterbi (labels).
+
+The estimator follows scikit-learn's conventions: parameters in ``__init__``, learned
+state in attributes ending in ``_``, ``fit`` returns ``self``. Labels are whatever
+strings the corpus holds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+from sklearn.pipeline import FeatureUnion, Pipeline
+from sklearn.preprocessing import MaxAbsScaler
+
+from .features import NUMERIC_NAMES, FeatureBatch, call_features
+from .records import Call
+
+Progress = Callable[[str], None]
+
+
+class Field(BaseEstimator, TransformerMixin):
+    """Select one column of a :class:`FeatureBatch` (a picklable selector)."""
+
+    def __init__(self, name: str = "words"):
+        self.name = name
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return getattr(X, self.name)
+
+
+def _split(text: str) -> list[str]:
+    return text.split()
+
+
+def make_local_union(char_ngrams: bool = True) -> FeatureUnion:
+    parts = [
+        ("words", Pipeline([("field", Field("words")),
+                            ("tfidf", TfidfVectorizer(tokenizer=_split, token_pattern=None, lowercase=False,
+                                                      ngram_range=(1, 2), min_df=2, sublinear_tf=True,
+                                                      max_features=40000, dtype=np.float32))])),
+        ("role_words", Pipeline([("field", Field("role_words")),
+                                 ("tfidf", TfidfVectorizer(tokenizer=_split, token_pattern=None, lowercase=False,
+                                                           ngram_range=(1, 1), min_df=2, sublinear_tf=True,
+                                                           dtype=np.float32))])),
+        ("local", Pipeline([("field", Field("numeric")),
+                            ("scale", MaxAbsScaler())])),
+    ]
+    if char_ngrams:
+        parts.insert(2, ("chars", Pipeline([
+            ("field", Field("chars")),
+            ("tfidf", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), min_df=3, sublinear_tf=True,
+                                      max_features=30000, dtype=np.float32))])))
+    return FeatureUnion(parts)
+
+
+def _readable_local(name: str) -> str:
+    if name.startswith("sig:"):
+        return "signal: " + name[4:].replace("cue_", "").replace("_", " ") + " words" * name.startswith("sig:cue_")
+    if name.startswith("role="):
+        return f"speaker role: {name[5:]}"
+    for tag, what in (("prev2", "two passages back"), ("prev", "previous passage"), ("next", "next passage")):
+        if name.startswith(tag + "_role="):
+            return f"{what} by: {name.split('=', 1)[1]}"
+        if name == tag + "_same_speaker":
+            return f"{what} has the same speaker"
+        if name == tag + "_none":
+            return f"no {what}"
+        if name.startswith(tag + ":"):
+            return f"{what}: {name.split(':', 1)[1].replace('cue_', '').replace('_', ' ')}"
+    return name.replace("_", " ")
+
+
+def _feature_names(union: FeatureUnion) -> list[str]:
+    names: list[str] = []
+    for part, pipe in union.transformer_list:
+        raw = list(NUMERIC_NAMES) if part == "local" else list(pipe.steps[-1][1].get_feature_names_out())
+        if part == "words":
+            names += [f"word '{w}'".replace("<q>", "?").replace("<num>", "#").replace("<money>", "$") for w in raw]
+        elif part == "role_words":
+            names += [f"{'seller' if w[0] == 's' else 'buyer' if w[0] == 'b' else w[0]} says '{w[2:]}'"
+                      .replace("<q>", "?").replace("<num>", "#").replace("<money>", "$") for w in raw]
+        elif part == "chars":
+            names += [f"letters '{w.strip()}'" for w in raw]
+        else:
+            names += [_readable_local(w) for w in raw]
+    return names
+
+
+def _readable_context(name: str) -> str:
+    # c:{task}:{where}={label}
+    _, task, rest = name.split(":", 2)
+    where, label = rest.split("=", 1)
+    return {
+        "self": f"first look: {label}",
+        "prev": f"previous passage looks like {label}",
+        "next": f"next passage looks like {label}",
+        "earlier": f"earlier in the call: {label}",
+    }.get(where, name)
+
+
+@dataclass
+class TaskModel:
+    labels: tuple[str, ...]
+    first: LogisticRegression
+    second: LogisticRegression
+    sequence: bool
+    log_start: np.ndarray | None = None
+    log_trans: np.ndarray | None = None
+    log_prior: np.ndarray | None = None
+
+
+class CallClassifier(BaseEstimator):
+    """Labels every passage of a call for each task found in the training corpus."""
+
+    def __init__(self, C: float = 4.0, C_first: float = 4.0, context_weight: float = 1.0,
+                 inner_folds: int = 4, char_ngrams: bool = False, sequence_tasks: tuple[str, ...] = ("stage",),
+                 prior_weight: float = 0.5, max_iter: int = 400, random_state: int = 0):
+        self.C = C
+        self.C_first = C_first
+        self.context_weight = context_weight
+        self.inner_folds = inner_folds
+        self.char_ngrams = char_ngrams
+        self.sequence_tasks = sequence_tasks
+        self.prior_weight = prior_weight
+        self.max_iter = max_iter
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ fitting
+    def _lr(self, C: float) -> LogisticRegression:
+        return LogisticRegression(C=C, max_iter=self.max_iter, solver="newton-cg", random_state=self.random_state)
+
+    def fit(self, calls: Sequence[Call], tasks: Sequence[str] = ("behavior", "stage"),
+            progress: Progress | None = None, batch: FeatureBatch | None = None) -> "CallClassifier":
+        """Fit on labeled calls. ``batch`` may carry their precomputed features."""
+        say = progress or (lambda _m: None)
+        if batch is None:
+            say("features")
+            batch = call_features(calls)
+        groups = np.concatenate([np.full(e - s, ci) for ci, (s, e) in enumerate(batch.bounds)])
+        self.union_ = make_local_union(self.char_ngrams)
+        X = self.union_.fit_transform(batch).tocsr()
+        for _, pipe in self.union_.transformer_list:  # keep the pickle small
+            last = pipe.steps[-1][1]
+            if hasattr(last, "stop_words_"):
+                last.stop_words_ = None
+        self.tasks_ = tuple(t for t in tasks if any(p.label(t) for c in calls for p in c.passages))
+        ys = {t: np.array([p.label(t) or "" for c in calls for p in c.passages], dtype=object) for t in self.tasks_}
+        self.models_: dict[str, TaskModel] = {}
+        # First pass, with out-of-fold probabilities for the context features.
+        first_probs: dict[str, np.ndarray] = {}
+        n_groups = len(batch.bounds)
+        for t in self.tasks_:
+            y = ys[t]
+            mask = y != ""
+            labels = tuple(sorted(set(y[mask])))
+            oof = np.zeros((X.shape[0], len(labels)), dtype=np.float32)
+            folds = min(self.inner_folds, n_groups)
+            if folds >= 2 and len(labels) > 1:
+                for k, (tr, te) in enumerate(GroupKFold(n_splits=folds).split(X, groups=groups)):
+                    say(f"{t}: first pass, fold {k + 1}/{folds}")
+                    trm = tr[mask[tr]]
+                    if len(set(y[trm])) < 2:
+                        continue
+                    m = self._lr(self.C_first).fit(X[trm], y[trm])
+                    oof[np.ix_(te, [labels.index(c) for c in m.classes_])] = m.predict_proba(X[te])
+            say(f"{t}: first pass, all calls")
+            first = self._lr(self.C_first).fit(X[mask], y[mask]) if len(labels) > 1 else None
+            first_probs[t] = oof
+            self.models_[t] = TaskModel(labels=labels, first=first, second=None,  # type: ignore[arg-type]
+                                        sequence=t in self.sequence_tasks)
+        C_ctx, ctx_names = self._context(batch.bounds, first_probs)
+        Xf = sp.hstack([X, sp.csr_matrix(C_ctx * self.context_weight)], format="csr")
+        for t in self.tasks_:
+            y = ys[t]
+            mask = y != ""
+            tm = self.models_[t]
+            if len(tm.labels) > 1:
+                say(f"{t}: second pass")
+                tm.second = self._lr(self.C).fit(Xf[mask], y[mask])
+            if tm.sequence:
+                self._fit_transitions(tm, calls, t)
+        self.feature_names_ = np.array(_feature_names(self.union_) +
+                                       [_readable_context(n) for n in ctx_names],
+                                       dtype=object)
+        return self
+
+    def _fit_transitions(self, tm: TaskModel, calls: Sequence[Call], task: str) -> None:
+        L = len(tm.labels)
+        idx = {lab: i for i, lab in enumerate(tm.labels)}
+        start = np.ones(L)
+        trans = np.ones((L, L))
+        prior = np.ones(L)
+        for c in calls:
+            seq = [idx.get(p.label(task)) for p in c.passages]
+            if seq and seq[0] is not None:
+                start[seq[0]] += 1
+            for a, b in zip(seq, seq[1:]):
+                if a is not None and b is not None:
+                    trans[a, b] += 1
+            for s in seq:
+                if s is not None:
+                    prior[s] += 1
+        tm.log_start = np.log(start / start.sum())
+        tm.log_trans = np.log(trans / trans.sum(axis=1, keepdims=True))
+        tm.log_prior = np.log(prior / prior.sum())
+
+    def _context(self, bounds: list[tuple[int, int]], probs: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:
+        """Context features from first-pass probabilities: the passage itself, its
+        neighbours, and (for non-sequential tasks) the most a label occurred earlier."""
+        blocks, names = [], []
+        for t in self.tasks_:
+            P = probs[t].astype(np.float32)
+            labels = self.models_[t].labels
+            prev = np.zeros_like(P)
+            nxt = np.zeros_like(P)
+            earlier = np.zeros_like(P)
+            for s, e in bounds:
+                if e - s > 1:
+                    prev[s + 1:e] = P[s:e - 1]
+                    nxt[s:e - 1] = P[s + 1:e]
+                    earlier[s + 1:e] = np.maximum.accumulate(P[s:e - 1], axis=0)
+            wheres = [("self", P), ("prev", prev), ("next", nxt)]
+            if not self.models_[t].sequence:
+                wheres.append(("earlier", earlier))
+            for where, M in wheres:
+                blocks.append(M)
+                names += [f"c:{t}:{where}={lab}" for lab in labels]
+        return np.hstack(blocks), names
+
+    # --------------------------------------------------------------- predicting
+    def predict_calls(self, calls: Sequence[Call], explain: int = 5,
+                      batch: FeatureBatch | None = None) -> list[dict[str, list[dict[str, Any]]]]:
+        """For each call and task: one dict per passage with label, probability,
+        alternatives (next two) and explanation (top features)."""
+        if not calls:
+            return []
+        if batch is None:
+            batch = call_features(calls)
+        X = self.union_.transform(batch).tocsr()
+        first_probs = {}
+        for t in self.tasks_:
+            tm = self.models_[t]
+            first_probs[t] = (self._aligned(tm.first, tm.labels, X) if tm.first is not None
+                              else np.ones((X.shape[0], 1), np.float32))
+        C_ctx, _ = self._context(batch.bounds, first_probs)
+        Xf = sp.hstack([X, sp.csr_matrix(C_ctx * self.context_weight)], format="csr")
+        results: list[dict[str, list[dict[str, Any]]]] = [dict() for _ in calls]
+        for t in self.tasks_:
+            tm = self.models_[t]
+            if tm.second is None:
+                P = np.ones((Xf.shape[0], 1))
+            else:
+                P = self._aligned(tm.second, tm.labels, Xf)
+            for ci, (k, end) in enumerate(batch.bounds):
+                n = end - k
+                Pc = P[k:k + n]
+                if tm.sequence and tm.log_trans is not None and n > 1:
+                    post, path = self._decode(tm, Pc)
+                else:
+                    post, path = Pc, Pc.argmax(axis=1)
+                rows = []
+                for i in range(n):
+                    order = np.argsort(-post[i])
+                    lab = int(path[i])
+                    alts = [(tm.labels[j], float(post[i, j])) for j in order if j != lab][:2]
+                    rows.append({"label": tm.labels[lab], "probability": float(post[i, lab]),
+                                 "alternatives": alts, "independent": tm.labels[int(Pc[i].argmax())],
+                                 "explanation": self._explain(tm, Xf, k + i, lab, explain) if explain else []})
+                results[ci][t] = rows
+        return results
+
+    @staticmethod
+    def _aligned(model: LogisticRegression, labels: tuple[str, ...], X) -> np.ndarray:
+        P = model.predict_proba(X)
+        if tuple(model.classes_) == labels:
+            return P
+        out = np.zeros((X.shape[0], len(labels)))
+        out[:, [labels.index(c) for c in model.classes_]] = P
+        return out
+
+    def _decode(self, tm: TaskModel, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Forward-backward posteriors and the Viterbi path of one call."""
+        em = np.log(np.clip(P, 1e-9, 1.0)) - self.prior_weight * tm.log_prior
+        n, L = em.shape
+        A = tm.log_trans
+        # Viterbi
+        score = tm.log_start + em[0]
+        back = np.zeros((n, L), dtype=np.int64)
+        for i in range(1, n):
+            cand = score[:, None] + A
+            back[i] = cand.argmax(axis=0)
+            score = cand.max(axis=0) + em[i]
+        path = np.zeros(n, dtype=np.int64)
+        path[-1] = int(score.argmax())
+        for i in range(n - 1, 0, -1):
+            path[i - 1] = back[i, path[i]]
+        # Forward-backward in log space
+        fwd = np.zeros((n, L))
+        fwd[0] = tm.log_start + em[0]
+        for i in range(1, n):
+            fwd[i] = np.logaddexp.reduce(fwd[i - 1][:, None] + A, axis=0) + em[i]
+        bwd = np.zeros((n, L))
+        for i in range(n - 2, -1, -1):
+            bwd[i] = np.logaddexp.reduce(A + em[i + 1] + bwd[i + 1], axis=1)
+        post = fwd + bwd
+        post -= post.max(axis=1, keepdims=True)
+        post = np.exp(post)
+        post /= post.sum(axis=1, keepdims=True)
+        return post, path
+
+    def _explain(self, tm: TaskModel, Xf, row: int, lab: int, top: int) -> list[str]:
+        model = tm.second
+        if model is None:
+            return []
+        start, end = Xf.indptr[row], Xf.indptr[row + 1]
+        idx = Xf.indices[start:end]
+        vals = Xf.data[start:end]
+        coef = self._relative_coef(tm)
+        ci = list(model.classes_).index(tm.labels[lab])
+        contrib = vals * coef[ci, idx]
+        order = np.argsort(-contrib)[:top]
+        return [str(self.feature_names_[idx[j]]) for j in order if contrib[j] > 0]
+
+    def _relative_coef(self, tm: TaskModel) -> np.ndarray:
+        rel = getattr(tm, "_rel_coef", None)
+        if rel is None:
+            W = tm.second.coef_
+            rel = (W - W.mean(axis=0, keepdims=True)).astype(np.float32)
+            tm._rel_coef = rel  # cached per process, not pickled state that matters
+        return rel

@@ -1,0 +1,62 @@
+"""Fit a model from corpora (and reviews): the function behind ``callreview train``."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+from .artifacts import Model, library_versions, new_model_id
+from .errors import InputError
+from .evaluate import corpus_fingerprint, cross_validate, labeled_tasks
+from .records import Call
+
+Progress = Callable[[str], None]
+
+DEFAULT_SETTINGS: dict[str, Any] = {}
+
+
+def train(calls: Sequence[Call], *, settings: dict[str, Any] | None = None, cv_folds: int = 5,
+          progress: Progress | None = None, model_id: str | None = None,
+          sources: Sequence[str] = ()) -> Model:
+    """Train on labeled calls; with ``cv_folds`` >= 2 also measure grouped CV first.
+    Deterministic: the same calls and settings give the same model."""
+    from .pipeline import CallClassifier
+
+    calls = list(calls)
+    tasks = labeled_tasks(calls)
+    if not tasks:
+        raise InputError("the corpus has no labeled passages (no 'behavior' or 'stage' values)",
+                         hint="label passages as corpora/GUIDE.md describes, or train on corpora/default")
+    say = progress or (lambda _m: None)
+    settings = {**DEFAULT_SETTINGS, **(settings or {})}
+    metrics: dict[str, Any] = {}
+    if cv_folds >= 2 and len(calls) >= 2:
+        cv = cross_validate(calls, folds=cv_folds, settings=settings, progress=lambda m: say(f"cross-validation: {m}"))
+        metrics = {t: {"macro_f1": r["macro_f1"], "accuracy": r["accuracy"],
+                       "per_label_f1": {k: v["f1"] for k, v in r["per_label"].items()},
+                       **({"independent": r["independent"]} if "independent" in r else {})}
+                   for t, r in cv.items() if not t.startswith("_")}
+        metrics["_setup"] = cv["_setup"]
+    say("fitting the final model")
+    clf = CallClassifier(**settings).fit(calls, tasks=tasks, progress=lambda m: say(f"final model: {m}"))
+    fp = corpus_fingerprint(calls)
+    meta = {
+        "corpus": {"fingerprint": fp, "calls": len(calls),
+                   "passages": sum(len(c.passages) for c in calls), "sources": list(sources)},
+        "settings": clf.get_params(),
+        "metrics": metrics,
+        "versions": library_versions(),
+    }
+    return Model(id=model_id or new_model_id(fp), classifier=clf, meta=meta)
+
+
+def merge_reviews(calls: Sequence[Call], store_path: str | None = None) -> tuple[list[Call], int]:
+    """Corpus calls plus the reviewed calls of the store. A manager's label replaces the
+    model's; a reviewed call that is also in the corpus (same call_id) replaces it there."""
+    from .store import Store
+
+    with Store.open(store_path) as store:
+        reviewed = store.reviewed_calls()
+    by_id = {c.call_id: c for c in calls}
+    for rc in reviewed:
+        by_id[rc.call_id] = rc
+    return list(by_id.values()), len(reviewed)
