@@ -41,14 +41,25 @@ def test_header_block_gives_title_seller_outcome_and_date():
     assert "Summary: they want one-click offers." in call.passages[3].text
 
 
-def test_a_label_seen_once_is_text_unless_it_names_a_known_speaker(tmp_path):
+def test_a_one_off_full_name_is_a_speaker_in_a_file_of_labelled_lines(tmp_path):
     f = tmp_path / "call.txt"
     f.write_text("Dana Ortiz: Hi Sam.\nSam Lee: Hi.\nDana Ortiz: Ready?\nSam Lee: Yes.\nKai Berg: Sorry, joining late.\n")
     call = load_calls(f)[0]
-    assert call.passages[-1].speaker == "Sam Lee"
-    assert call.passages[-1].text == "Yes. Kai Berg: Sorry, joining late."
-    call = load_calls(f, sellers=["Kai Berg"])[0]
     assert call.passages[-1].speaker == "Kai Berg"
+    assert call.passages[-1].text == "Sorry, joining late."
+
+
+def test_a_label_seen_once_in_running_text_stays_text_unless_it_names_a_known_speaker(tmp_path):
+    f = tmp_path / "call.txt"
+    f.write_text("Dana Ortiz: Hi Sam. Let me share what we found.\n"
+                 "We looked at three quarters of returns data.\nThe pattern is clear.\n"
+                 "Kai Berg: who signs off on refunds?\nSam Lee: Fair.\nDana Ortiz: Good.\n"
+                 "Sam Lee: Go on.\nIt is mostly approvals.\nAnd labels.\nAnd the printer.\nAnd the courier.\nAnd the weather.\n")
+    call = load_calls(f)[0]
+    assert call.speakers == ["Dana Ortiz", "Sam Lee"]
+    assert call.passages[0].text.endswith("The pattern is clear. Kai Berg: who signs off on refunds?")
+    call = load_calls(f, sellers=["Kai Berg"])[0]
+    assert "Kai Berg" in call.speakers
 
 
 def test_role_labels_like_rep_and_customer_work_as_speakers(tmp_path):

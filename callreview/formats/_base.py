@@ -270,25 +270,35 @@ class LabelVote:
     """Decides which ``Name:`` prefixes in a file are speakers.
 
     A prefix is a speaker label when it has the shape of one (:func:`label_shape_ok`)
-    and either recurs in the file (two or more lines) or matches a known speaker
-    (a ``--seller`` name or one named in a header). Anything else stays text.
+    and either recurs in the file (two or more lines), or matches a known speaker (a
+    ``--seller`` name or one named in a header), or is a full name (two or more tokens,
+    "Kai Berg", "Speaker 3") in a file made of labelled lines (at least half of its
+    non-blank lines start with a label shape, from two or more different names): there a
+    late joiner who speaks once is still a speaker. Anything else stays text.
     """
 
     def __init__(self, lines: Iterable[str], known: Iterable[str] = ()) -> None:
         self.counts: Counter[str] = Counter()
+        nonblank = 0
         for line in lines:
+            if not line.strip():
+                continue
+            nonblank += 1
             got = split_label(line)
             if got:
                 self.counts[name_key(got[0])] += 1
         self.known = {name_key(k) for k in known if k}
+        labelled = sum(self.counts.values())
+        self.dense = len(self.counts) >= 2 and labelled * 2 >= nonblank
 
     def accepts(self, label: str) -> bool:
         key = name_key(label)
-        return self.counts[key] >= 2 or key in self.known
+        return (self.counts[key] >= 2 or key in self.known
+                or (self.dense and len(key.split()) >= 2 and self.counts[key] >= 1))
 
     @property
     def any(self) -> bool:
-        return any(c >= 2 for c in self.counts.values()) or any(k in self.counts for k in self.known)
+        return any(self.accepts(k) for k in self.counts)
 
 
 # ---------------------------------------------------------------------------------------

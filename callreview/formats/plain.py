@@ -4,7 +4,8 @@
   bare ``00:01:23``; or after it: ``Dana Ortiz [01:23]: text``.
 - A line that does not start with a speaker label continues the previous speaker's turn.
 - A speaker label is decided by ``_base.LabelVote``: short, 1-4 name-like tokens, not a
-  heading or common sentence word, and recurring in the file or naming a known speaker.
+  heading or common sentence word, and recurring in the file, naming a known speaker, or
+  a full name in a file made of labelled lines (a late joiner who speaks once).
   So ``10:30 we start`` or ``Note: ...`` or ``Action items: ...`` stay text.
 - An optional header block (``Title:``, ``Seller:``, ``Outcome:``, ``Date:``, ``Customer:``)
   at the top is read into the call's metadata.
