@@ -27,7 +27,11 @@
      Teams puts it on people outside the organiser's company.
 
 5. **Colleagues.** Speakers who carry the same "(Company)" tag as a seller are sellers
-   too (the seller side of the call).
+   too (the seller side of the call), and so is a speaker a seller introduces as a
+   colleague: "my colleague Vikram", "Omar Farouk, our solutions consultant", "Tunde
+   from our pricing team", "I've got Irina from finance on the line", "I have Devon with
+   me" (the speaker's first or full name next to such a phrase, in a seller's passage).
+   A colleague found this way marks the roles as inferred.
 6. **Everyone else is buyer.**
 
 A call with no speakers at all (captions without names, notes) is returned unchanged: its
@@ -107,6 +111,42 @@ def match_speakers(names: Iterable[str], speakers: Iterable[str]) -> set[str]:
     return found
 
 
+_TEAM = r"(?:team|office|side|group|department|desk)"
+_TITLE = (r"(?:consultant|engineer|specialist|manager|lead|director|expert|architect|rep|representative|"
+          r"colleague|head|vp|analyst|partner|advisor|adviser|cto|ceo|cfo|coo|founder|owner)")
+_INTRO = (
+    r"(?:my|our) (?:colleague|teammate|partner|boss|manager|engineer|specialist|consultant|expert|lead)s? {n}\b",
+    rf"\b{{n}}(?: \w+)?,? (?:who is |who's |he's |she's |is )?our (?:[\w-]+ ){{{{0,2}}}}{_TITLE}\b",
+    rf"\b{{n}}(?: \w+)?,? (?:is )?(?:here |on |joining )?from (?:our|my) (?:[\w-]+ ){{{{0,2}}}}{_TEAM}\b",
+    r"\b(?:i've got|i have got|i have|i've brought|i brought|i'm joined by|joined by|bringing in|looping in|"
+    r"brought in) {n}\b",
+    r"\b{n}(?: \w+)?,? (?:is )?(?:here |on |also )?with me\b",
+)
+
+
+def _introduced_colleagues(call: Call, sellers: set[str], candidates: list[str]) -> set[str]:
+    """Candidates whom a seller introduces as a colleague (rule 5)."""
+    said = " ".join(p.text for p in call.passages if p.speaker in sellers).casefold()
+    said = unicodedata.normalize("NFC", said)
+    if not said:
+        return set()
+    found = set()
+    for cand in candidates:
+        key = " ".join(re.sub(r"\([^()]*\)", " ", cand).split()).casefold()
+        if "," in key:
+            last, first = key.split(",", 1)
+            key = f"{first.strip()} {last.strip()}"
+        names = {key, key.split()[0]} if key else set()
+        for name in names:
+            if len(name) < 2:
+                continue
+            n = re.escape(name)
+            if any(re.search(pat.format(n=n), said) for pat in _INTRO):
+                found.add(cand)
+                break
+    return found
+
+
 def _infer_seller(call: Call, candidates: list[str]) -> str:
     questions: Counter[str] = Counter()
     words: Counter[str] = Counter()
@@ -156,6 +196,11 @@ def assign_roles(call: Call, sellers: Iterable[str] = ()) -> Call:
         seller_side = {_infer_seller(call, undecided)}
         inferred = True
     tags = {org_tag(s) for s in seller_side} - {None} - _OUTSIDE_TAGS
+    rest = [s for s in undecided if s not in seller_side and not (tags and org_tag(s) in tags)]
+    colleagues = _introduced_colleagues(call, seller_side, rest) if rest else set()
+    if colleagues:
+        seller_side |= colleagues
+        inferred = True
     roles: dict[str, str] = {}
     for s in speakers:
         if s in given:

@@ -90,3 +90,11 @@ def test_wrapped_bullet_lines_join_the_bullet(tmp_path):
     assert call.outcome == "no_sale"
     assert [p.text for p in call.passages] == [
         "Asked about the rollout plan for the second site in Leeds", "They chose a competitor"]
+
+
+def test_markdown_bold_header_keys_are_read(tmp_path):
+    f = tmp_path / "notes.md"
+    f.write_text("**Outcome:** advance\n**Seller:** Dana Ortiz\n\n- Asked about budget\n- Customer said 40k\n")
+    call = load_calls(f)[0]
+    assert (call.outcome, call.seller) == ("advance", "Dana Ortiz")
+    assert [p.role for p in call.passages] == ["seller", "buyer"]

@@ -110,3 +110,29 @@ def test_seller_who_does_not_speak_is_warned_and_the_seller_guessed():
 def test_seller_option_applies_through_load_calls():
     call = load_calls(DATA / "zoom_demo.vtt", sellers=["aisha bello"])[0]
     assert call.roles == {"Marisol Vega": "buyer", "Tom Kowalczyk": "buyer", "Aisha Bello": "seller"}
+
+
+@pytest.mark.parametrize("intro", [
+    "Morning all. My colleague Ravi Shah is on too, he'll run the demo.",
+    "Morning all. This is Ravi, our solutions engineer.",
+    "Morning all. Ravi from our data platform team is joining us.",
+    "Morning all. I've got Ravi from finance on the line for the numbers.",
+    "Morning all. I have Ravi Shah with me today.",
+])
+def test_a_colleague_the_seller_introduces_is_on_the_seller_side(intro):
+    call = assign_roles(make_call(("Dana Ortiz", intro), ("Sam Lee", "Hi both."), ("Ravi Shah", "Hello Sam."),
+                                  ("Dana Ortiz", "How are returns going?"), ("Sam Lee", "Slowly.")),
+                        sellers=["Dana Ortiz"])
+    assert call.roles == {"Dana Ortiz": "seller", "Sam Lee": "buyer", "Ravi Shah": "seller"}
+    assert call.roles_inferred  # the colleague was guessed
+
+
+@pytest.mark.parametrize("mention", [
+    "Ravi, from our first conversation, you run three depots?",
+    "Ravi, how does our pricing compare with what you pay now?",
+    "I'll send Ravi the deck after this.",
+])
+def test_addressing_a_buyer_by_name_does_not_make_them_a_colleague(mention):
+    call = assign_roles(make_call(("Dana Ortiz", mention), ("Ravi Shah", "Sure."), ("Dana Ortiz", "Great.")),
+                        sellers=["Dana Ortiz"])
+    assert call.roles["Ravi Shah"] == "buyer"

@@ -418,12 +418,12 @@ HEADER_KEYS = {
     "outcome": "outcome", "result": "outcome",
     "date": "date", "customer": "customer", "account": "customer", "company": "customer",
 }
-_HEADER = re.compile(r"^\s*(?:[#*>-]\s*)?\**([A-Za-z][A-Za-z ]{1,24}?)\**\s*:\s*(.*?)\s*$")
+_HEADER = re.compile(r"^\s*(?:[#*>-]\s*)?([A-Za-z][A-Za-z ]{1,24}?)\s*:\s*(.*?)\s*$")
 
 
 def header_line(line: str) -> tuple[str, str] | None:
     """``"Outcome: advance"`` -> ``("outcome", "advance")`` for a known header key."""
-    m = _HEADER.match(line)
+    m = _HEADER.match(line.replace("**", "").replace("__", ""))  # Markdown bold keys
     if not m:
         return None
     key = " ".join(m.group(1).casefold().split())
