@@ -69,3 +69,12 @@ def test_csv_without_call_column_is_one_call_named_after_the_file(tmp_path):
     call, = load_calls(f)
     assert call.call_id == "acme-call-3"
     assert [p.text for p in call.passages] == ["Hello there.", "Hi."]
+
+
+def test_unknown_role_values_are_warned_once_each_and_roles_inferred(tmp_path):
+    f = tmp_path / "dialog.csv"
+    f.write_text("dialog_id,speaker,role,text\nd1,Ann,0,Hello?\nd1,Bo,1,Hi.\nd1,Ann,0,How are you?\n")
+    warnings = []
+    call, = load_calls(f, warn=warnings.append)
+    assert len([w for w in warnings if "unknown role" in w]) == 2
+    assert call.call_id == "d1" and call.roles == {"Ann": "seller", "Bo": "buyer"} and call.roles_inferred

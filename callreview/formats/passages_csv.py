@@ -123,6 +123,7 @@ def read(src: Source, columns: CsvColumns | None = None) -> list[Call]:
     groups: dict[str, list[Turn]] = {}
     outcomes: dict[str, str] = {}
     default_id = slug(src.stem)
+    unknown_roles: set[str] = set()
     while True:
         lineno = reader.line_num + 1
         try:
@@ -150,7 +151,8 @@ def read(src: Source, columns: CsvColumns | None = None) -> list[Call]:
         role = None
         if cell("role"):
             role = ROLE_WORDS.get(cell("role").casefold())
-            if role is None:
+            if role is None and cell("role").casefold() not in unknown_roles:
+                unknown_roles.add(cell("role").casefold())
                 src.warn_at(lineno, f"unknown role {cell('role')!r} (expected seller, buyer or other); "
                                     "the role will be inferred")
         times = []
