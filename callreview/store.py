@@ -436,11 +436,11 @@ class Store:
                 _CURRENT_SETS + """
                 SELECT cur.call_id, COUNT(DISTINCT p.passage)
                 FROM cur JOIN predictions AS p ON p.set_id = cur.set_id
-                WHERE p.margin < ? AND p.task IN (SELECT value FROM json_each(?))
+                WHERE p.margin < ? AND p.task IN {_TASK_LIST}
                   AND NOT EXISTS (SELECT 1 FROM live_events AS e WHERE e.call_id = cur.call_id
                                   AND e.kind = 'decision' AND e.passage = p.passage AND e.task = p.task)
-                GROUP BY cur.call_id""",
-                (unsure_below, json.dumps(TASKS)),
+                GROUP BY cur.call_id""".format(_TASK_LIST=_TASK_LIST),
+                (unsure_below,),
             ).fetchall())
             models = dict(db.execute(
                 _CURRENT_SETS + "SELECT cur.call_id, s.model_id FROM cur JOIN prediction_sets AS s"
@@ -637,8 +637,6 @@ class Store:
         unless ``include_done``. Passages the model has not scored are not queued.
         """
         with self._read() as db:
-            done = [] if include_done else [cid for cid, v in _latest_call_values(db).items()
-                                             if v.get("status") == "done"]
             rows = db.execute(
                 _CURRENT_SETS + """,
                 open_tasks AS (
@@ -646,18 +644,20 @@ class Store:
                            p.margin AS margin
                     FROM cur JOIN calls AS c ON c.call_id = cur.call_id
                     JOIN predictions AS p ON p.set_id = cur.set_id
-                    WHERE p.task IN (SELECT value FROM json_each(?1))
-                      AND cur.call_id NOT IN (SELECT value FROM json_each(?2))
+                    WHERE p.task IN {_TASK_LIST}
+                      AND (?1 OR cur.call_id NOT IN ({_DONE_CALLS}))
                       AND NOT EXISTS (SELECT 1 FROM live_events AS e WHERE e.call_id = cur.call_id
                                       AND e.kind = 'decision' AND e.passage = p.passage AND e.task = p.task))
                 SELECT call_id, passage, task, MIN(margin) AS m, seq FROM open_tasks
-                GROUP BY call_id, passage ORDER BY m, seq, passage LIMIT ?3""",
-                (json.dumps(TASKS), json.dumps(done), -1 if limit is None else max(0, limit)),
+                GROUP BY call_id, passage ORDER BY m, seq, passage LIMIT ?2""".format(
+                    _TASK_LIST=_TASK_LIST, _DONE_CALLS=_DONE_CALLS),
+                (int(include_done), -1 if limit is None else max(0, limit)),
             ).fetchall()
             ids = sorted({r[0] for r in rows})
-            data = {cid: json.loads(d) for cid, d in db.execute(
-                "SELECT call_id, data FROM calls WHERE call_id IN (SELECT value FROM json_each(?))",
-                (json.dumps(ids),))}
+            data = {}
+            for chunk in _chunks(ids):
+                data.update((cid, json.loads(d)) for cid, d in db.execute(
+                    f"SELECT call_id, data FROM calls WHERE call_id IN ({_marks(chunk)})", chunk))
             preds = _current_predictions(db, ids)
         items = []
         for cid, passage, task, margin, _seq in rows:
@@ -751,6 +751,12 @@ def _migrate(conn: sqlite3.Connection, p: Path) -> None:
 # ---------------------------------------------------------------- row helpers
 
 _CURRENT_SETS = "WITH cur AS (SELECT call_id, MAX(id) AS set_id FROM prediction_sets GROUP BY call_id)\n"
+# the tasks a manager decides, as an SQL list (constants, not user input)
+_TASK_LIST = "(" + ", ".join("'" + t.replace("'", "''") + "'" for t in TASKS) + ")"
+# calls whose latest status (not undone) is "done"
+_DONE_CALLS = ("SELECT s.call_id FROM live_events AS s WHERE s.kind = 'status' AND s.value = 'done'"
+               " AND s.id = (SELECT MAX(s2.id) FROM live_events AS s2"
+               " WHERE s2.call_id = s.call_id AND s2.kind = 'status')")
 _EVENT_COLUMNS = "id, call_id, kind, at, reviewer, passage, task, action, value, undoes"
 
 
@@ -823,13 +829,23 @@ def _current_seller(db: sqlite3.Connection, call_id: str) -> str | None:
     return db.execute("SELECT seller FROM calls WHERE call_id = ?", (call_id,)).fetchone()[0]
 
 
+def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _marks(items: list[str]) -> str:
+    return ", ".join("?" * len(items))
+
+
 def _current_predictions(db: sqlite3.Connection, call_ids: list[str]) -> dict[str, dict[int, dict[str, Prediction]]]:
-    rows = db.execute(
-        _CURRENT_SETS + "SELECT cur.call_id, p.passage, p.task, p.data FROM cur"
-        " JOIN predictions AS p ON p.set_id = cur.set_id"
-        " WHERE cur.call_id IN (SELECT value FROM json_each(?)) ORDER BY p.passage",
-        (json.dumps(call_ids),),
-    ).fetchall()
+    rows: list[tuple] = []
+    for chunk in _chunks(call_ids):
+        rows += db.execute(
+            _CURRENT_SETS + "SELECT cur.call_id, p.passage, p.task, p.data FROM cur"
+            f" JOIN predictions AS p ON p.set_id = cur.set_id WHERE cur.call_id IN ({_marks(chunk)})"
+            " ORDER BY p.passage", chunk,
+        ).fetchall()
     out: dict[str, dict[int, dict[str, Prediction]]] = {}
     for cid, passage, task, data in rows:
         out.setdefault(cid, {}).setdefault(passage, {})[task] = Prediction.from_json(json.loads(data))

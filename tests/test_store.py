@@ -337,6 +337,11 @@ def test_queue_skips_decided_tasks_and_done_calls(store):
     got = [(q.call_id, q.index, q.task) for q in store.queue(limit=2)]
     # passage 1's behavior is decided; its stage (margin 0.30) is still open
     assert got == [(NORTHWIND, 3, "behavior"), (NORTHWIND, 1, "stage")]
+    assert [q.call_id for q in store.queue(limit=None, include_done=True)].count(ACME) == 3
+    store.set_status(ACME, "in_progress")
+    store.set_status(ACME, "done")
+    store.undo(ACME)  # its latest status is in_progress again
+    assert [(q.call_id, q.index) for q in store.queue(limit=1)] == [(ACME, 0)]
 
 
 # ---------------------------------------------------------------- location

@@ -6,7 +6,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from callreview.records import KINDS, ROLES, TASKS, Call, Passage, Prediction
@@ -50,6 +50,8 @@ def calls(draw) -> Call:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(call=calls())
+@example(call=Call(call_id="\x00", passages=(  # found by hypothesis: ids once went through SQLite JSON
+    Passage(0, "0", predictions={"behavior": Prediction("agenda", 0.0, (), (), "model-x")}),)))
 def test_a_call_comes_back_from_the_store_as_it_went_in(call):
     with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "s.sqlite3") as store:
         stored = store.add_call(call)
