@@ -14,11 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import Mapping
 
+from .classify import UNSURE_MARGIN  # one meaning of "unsure" for classifier, store and TUI
 from .records import Prediction
-
-#: a prediction whose probability is less than this above the runner-up's is "unsure"
-#: (the same value as ``callreview.classify.UNSURE_MARGIN``)
-UNSURE_MARGIN = 0.25
 
 #: what a manager can do with one passage and task
 ACTIONS = ("accept", "relabel", "skip")

@@ -364,10 +364,3 @@ def test_a_new_store_is_created_with_its_folders(tmp_path, monkeypatch):
     assert (tmp_path / "a" / "b" / "reviews.sqlite3").is_file()
     with Store.open() as st:
         assert [s.call_id for s in st.list_calls()] == [ACME]
-
-
-def test_the_store_and_the_classifier_agree_on_what_unsure_means():
-    from callreview.review import UNSURE_MARGIN
-
-    classify = pytest.importorskip("callreview.classify")
-    assert UNSURE_MARGIN == classify.UNSURE_MARGIN
