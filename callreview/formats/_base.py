@@ -296,10 +296,6 @@ class LabelVote:
         return (self.counts[key] >= 2 or key in self.known
                 or (self.dense and len(key.split()) >= 2 and self.counts[key] >= 1))
 
-    @property
-    def any(self) -> bool:
-        return any(self.accepts(k) for k in self.counts)
-
 
 # ---------------------------------------------------------------------------------------
 # Building calls

@@ -60,7 +60,6 @@ def strip_markup(text: str) -> str:
 
 
 def cue_turns(
-    src: Source,
     payload: list[str],
     lineno: int,
     start: float,

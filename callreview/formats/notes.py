@@ -47,8 +47,8 @@ BUYER_VERBS = frozenset("""
 worry concern complain want need use have prefer like love hate struggle plan agree decline
 object refuse say hesitate wonder expect budget own lose spend pay employ rely depend consider
 evaluate seem sound react reply balk raise doubt fear feel think believe insist demand mention
-flag admit grumble currently wish hope prioritize prioritise choose
-pick sign commit approve reject accept deny lack miss struggle""".split())
+flag admit grumble wish hope prioritize prioritise choose pick sign commit approve reject
+accept deny lack miss currently""".split())
 #: two-word seller actions whose verb alone is ambiguous ("ran through", "went over")
 SELLER_PHRASES = frozenset({("run", "through"), ("go", "over"), ("go", "through"), ("take", "through"),
                             ("push", "for"), ("lay", "out"), ("talk", "through")})
@@ -123,8 +123,9 @@ def _lookup_table(nlp):
         return None
 
 
+#: words skipped before the verb of a telegraphic line ("Also asked ...", "Then showed ...")
 _SKIP_WORDS = frozenset("also then later briefly quickly again still already finally just to will would "
-                        "and so after before first next then, also,".split())
+                        "and so after before first next".split())
 
 
 def line_role(text: str, seller_names: Iterable[str] = ()) -> str:
@@ -148,24 +149,13 @@ def line_role(text: str, seller_names: Iterable[str] = ()) -> str:
     while i < len(words) - 1 and words[i].casefold() in _SKIP_WORDS:
         i += 1
     verb = _lemma(words[i])
-    nxt = _lemma(words[i + 1]) if i + 1 < len(words) else ""
-    if (verb, nxt.casefold()) in SELLER_PHRASES or (verb, words[i + 1].casefold() if i + 1 < len(words) else "") in SELLER_PHRASES:
-        return "seller"
-    if verb in SELLER_VERBS:
+    particle = words[i + 1].casefold() if i + 1 < len(words) else ""
+    if verb in SELLER_VERBS or (verb, particle) in SELLER_PHRASES:
         return "seller"
     if verb in BUYER_VERBS:
         return "buyer"
-    # a named subject: "Maria said ...", "Raj Patel wants ...", "Dana showed ..."
-    if first[:1].isupper() and len(words) > 1:
-        k = 1
-        if len(words) > 2 and words[1][:1].isupper():
-            k = 2  # a surname
-        name = " ".join(words[:k]).casefold()
-        if seller_tokens and set(name.split()) & seller_tokens:
-            return "seller"
-        nxt_lemma = _lemma(words[k]) if k < len(words) else ""
-        if nxt_lemma in SELLER_VERBS | BUYER_VERBS or re.fullmatch(r"[a-z]+(?:ed|s)", words[k] if k < len(words) else ""):
-            return "buyer"
+    # a named subject ("Maria said ...", "Raj Patel wants ...") or a fact
+    # about the customer ("3 sites + a warehouse"): all buyer
     return "buyer"
 
 

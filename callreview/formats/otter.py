@@ -38,8 +38,8 @@ def head(line: str) -> tuple[str, float] | None:
     return name, ts
 
 
-def parse(src: Source) -> tuple[list[Turn], list[str], int]:
-    """Turns, the lines before the first header, and where the turns start."""
+def parse(src: Source) -> tuple[list[Turn], list[str]]:
+    """The turns and the lines before the first header."""
     lines = src.lines()
     turns: list[Turn] = []
     before: list[str] = []
@@ -54,11 +54,11 @@ def parse(src: Source) -> tuple[list[Turn], list[str], int]:
                 turns[-1].text += "\n" + line
         else:
             before.append(line)
-    return turns, before, 1
+    return turns, before
 
 
 def read(src: Source) -> Call:
-    turns, before, _ = parse(src)
+    turns, before = parse(src)
     if not turns:
         raise src.error("no Otter speaker lines ('Name  0:03') found",
                         hint="an Otter.ai TXT export has a 'Name  m:ss' line before each turn; "

@@ -40,7 +40,7 @@ def parse(src: Source, known: Iterable[str] = ()) -> list[Turn]:
         if not payload:
             src.warn_at(lineno + t, "cue has no text; skipped")
             continue
-        turns.extend(_cues.cue_turns(src, payload, lineno + t, start, end, vote))
+        turns.extend(_cues.cue_turns(payload, lineno + t, start, end, vote))
     return turns
 
 
