@@ -133,6 +133,7 @@ def save_model(model: Model, out_dir: str | Path) -> Path:
         raise ModelError(f"cannot write the model folder: {exc.strerror or exc}", path=str(out),
                          hint="choose a writable folder with --out") from None
     meta = dict(model.meta)
+    meta.setdefault("created", now_iso())
     meta.update({
         "format_version": FORMAT_VERSION,
         "id": model.id,
@@ -217,8 +218,65 @@ def load_model(path: str | Path | None = None) -> Model:
     return model
 
 
-def new_model_id(fingerprint: str) -> str:
-    return datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S") + "-" + fingerprint[:8]
+def new_model_id(fingerprint: str, settings: dict[str, Any] | None = None) -> str:
+    """A model's id follows from what it was trained on, so the same corpus and settings
+    give the same id (training is deterministic) and new data gives a new one."""
+    h = hashlib.sha256((fingerprint + json.dumps(settings or {}, sort_keys=True, default=str)).encode())
+    return "m-" + h.hexdigest()[:12]
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A model folder found on this machine, described from its meta.json alone."""
+
+    id: str
+    path: Path
+    created: str | None
+    calls: int | None
+    macro_f1: dict[str, float]
+    current: bool
+    shipped: bool
+
+
+def list_models() -> list[ModelInfo]:
+    """The shipped default model and every model trained into the user data folder."""
+    cur = current_model_dir()
+    cur_resolved = cur.resolve() if cur else None
+    shipped = shipped_model_dir()
+    folders: list[tuple[Path, bool]] = []
+    if shipped:
+        folders.append((shipped, True))
+    base = user_models_dir()
+    if base.is_dir():
+        folders += [(p, False) for p in sorted(base.iterdir()) if (p / META_FILE).exists()]
+    out = []
+    for folder, is_shipped in folders:
+        try:
+            meta = read_meta(folder)
+        except ModelError:
+            continue
+        metrics = meta.get("metrics", {})
+        out.append(ModelInfo(
+            id=str(meta.get("id", folder.name)), path=folder, created=meta.get("created"),
+            calls=meta.get("corpus", {}).get("calls"),
+            macro_f1={t: float(m["macro_f1"]) for t, m in metrics.items() if isinstance(m, dict) and "macro_f1" in m},
+            current=cur_resolved is not None and folder.resolve() == cur_resolved, shipped=is_shipped))
+    return out
+
+
+def resolve_model(ref: str) -> Path:
+    """A model id (as `models list` shows it), 'default', or a folder path."""
+    p = Path(ref)
+    if (p / META_FILE).exists():
+        return p
+    for info in list_models():
+        if info.id == ref or info.path.name == ref or (ref == "default" and info.shipped):
+            return info.path
+    raise ModelError(f"no model with id {ref!r}", hint="see `callreview models list`, or pass a model folder path")
 
 
 def python_info() -> str:

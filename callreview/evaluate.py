@@ -101,10 +101,22 @@ def labeled_tasks(calls: Sequence[Call], tasks: Sequence[str] = ("behavior", "st
     return [t for t in tasks if any(p.label(t) for c in calls for p in c.passages)]
 
 
+def _fold(train_calls, test_calls, train_batch, test_batch, tasks, settings):
+    from .pipeline import CallClassifier
+
+    clf = CallClassifier(**settings).fit(train_calls, tasks=tasks, batch=train_batch)
+    return test_calls, clf.predict_calls(test_calls, explain=0, batch=test_batch)
+
+
 def cross_validate(calls: Sequence[Call], *, folds: int = 5, settings: dict[str, Any] | None = None,
-                   progress: Progress | None = None, tasks: Sequence[str] = ("behavior", "stage")) -> dict[str, Any]:
-    """Grouped k-fold cross-validation of the callreview pipeline (calls are the groups)."""
+                   progress: Progress | None = None, tasks: Sequence[str] = ("behavior", "stage"),
+                   n_jobs: int = -1) -> dict[str, Any]:
+    """Grouped k-fold cross-validation of the callreview pipeline (calls are the groups).
+    Folds run in parallel processes (``n_jobs``; -1 = one per core)."""
+    import os
+
     import numpy as np
+    from joblib import Parallel, delayed
     from sklearn.model_selection import GroupKFold
 
     from .features import call_features
@@ -127,11 +139,12 @@ def cross_validate(calls: Sequence[Call], *, folds: int = 5, settings: dict[str,
     acc: dict[str, dict[str, list]] = {}
     settings = settings or {}
     clf0 = CallClassifier(**settings)
-    for f, (tr, te) in enumerate(GroupKFold(n_splits=k).split(idx, groups=idx)):
-        say(f"fold {f + 1}/{k}")
-        clf = CallClassifier(**settings).fit([calls[i] for i in tr], tasks=tasks, batch=batch.take(tr))
-        test = [calls[i] for i in te]
-        preds = clf.predict_calls(test, explain=0, batch=batch.take(te))
+    splits = list(GroupKFold(n_splits=k).split(idx, groups=idx))
+    jobs = (delayed(_fold)([calls[i] for i in tr], [calls[i] for i in te], batch.take(tr), batch.take(te),
+                           tasks, settings) for tr, te in splits)
+    n_jobs = max(1, min(k, os.cpu_count() or 1, n_jobs if n_jobs > 0 else 64))
+    for f, (test, preds) in enumerate(Parallel(n_jobs=n_jobs, return_as="generator")(jobs)):
+        say(f"fold {f + 1}/{k} done")
         _collect(test, preds, tasks, acc)
     rep = _reports(acc, clf0.sequence_tasks)
     rep["_setup"] = {"folds": k, "calls": len(calls), "grouped_by": "call"}
@@ -146,3 +159,40 @@ def evaluate_model(model, calls: Sequence[Call], tasks: Sequence[str] = ("behavi
     acc: dict[str, dict[str, list]] = {}
     _collect(calls, preds, tasks, acc)
     return _reports(acc, model.classifier.sequence_tasks)
+
+
+def compare_models(a, b, calls: Sequence[Call], *, examples: int = 5) -> dict[str, Any]:
+    """Two models side by side: per-label F1 from their metadata (cross-validated when
+    trained), and how many predictions change between them on ``calls`` (e.g. the
+    reviewed calls), with examples, and how often each agrees with the manager."""
+    calls = list(calls)
+    pa = a.classifier.predict_calls(calls, explain=0) if calls else []
+    pb = b.classifier.predict_calls(calls, explain=0) if calls else []
+    out: dict[str, Any] = {"a": a.id, "b": b.id, "calls": len(calls), "tasks": {}}
+    for task in sorted(set(a.tasks) | set(b.tasks)):
+        fa = a.meta.get("metrics", {}).get(task, {})
+        fb = b.meta.get("metrics", {}).get(task, {})
+        labels = sorted(set(fa.get("per_label_f1", {})) | set(fb.get("per_label_f1", {})))
+        t: dict[str, Any] = {
+            "macro_f1": {"a": fa.get("macro_f1"), "b": fb.get("macro_f1")},
+            "per_label_f1": {lab: {"a": fa.get("per_label_f1", {}).get(lab), "b": fb.get("per_label_f1", {}).get(lab)}
+                             for lab in labels},
+            "passages": 0, "changed": 0, "examples": [],
+            "agree_with_reviewer": {"a": 0, "b": 0, "reviewed": 0},
+        }
+        if task in a.tasks and task in b.tasks:
+            for call, ra, rb in zip(calls, pa, pb):
+                for p, x, y in zip(call.passages, ra[task], rb[task]):
+                    t["passages"] += 1
+                    gold = p.label(task)
+                    if gold:
+                        t["agree_with_reviewer"]["reviewed"] += 1
+                        t["agree_with_reviewer"]["a"] += x["label"] == gold
+                        t["agree_with_reviewer"]["b"] += y["label"] == gold
+                    if x["label"] != y["label"]:
+                        t["changed"] += 1
+                        if len(t["examples"]) < examples:
+                            t["examples"].append({"call_id": call.call_id, "index": p.index, "text": p.text,
+                                                  "a": x["label"], "b": y["label"], "reviewer": gold})
+        out["tasks"][task] = t
+    return out

@@ -165,112 +165,176 @@ def _phrase_variants(phrase: list[str]) -> list[str]:
     return forms[-1]
 
 
-class Signals:
-    """The spaCy matcher and lookup table behind the rule-based signals (built once).
+# Per-word-type flags, computed once per distinct word and cached (spaCy caches
+# lexemes the same way): the hot path then works on arrays, not token objects.
+TYPE_FLAGS = ("word", "q", "final", "wh", "aux", "subj", "leadin", "num", "money", "past", "you", "i", "we",
+              "modal", "negation", "filler", "date_time", "if", *(f"cue_{k}" for k in CUES))
+_FINAL_PUNCT = frozenset([".", "!", "?", "...", "…", "?!", "!?", "??", "!!"])
+SEPARATOR = "\u2063"  # an invisible separator between passages inside one spaCy Doc
 
-    Multi-word cue phrases and word lists go through a ``PhraseMatcher`` on the lower-cased
-    form (inflected variants generated from the base forms); single-word cue lexicons are
-    matched on lemmas from the pipeline's lookup lemmatizer table.
+
+class Signals:
+    """Turns the passages of a call into word strings and rule-based signal counts.
+
+    One spaCy ``Doc`` per call (passages joined by a separator token), the pipeline's
+    tokenizer, its lookup-lemmatizer table, and a ``PhraseMatcher`` for multi-word cue
+    phrases (inflected variants generated from base forms). Single words are classified
+    once per word type and cached; counting is then done with numpy over the call.
+    Sentence starts follow the sentencizer's rule (after ``.``, ``!``, ``?``).
     """
 
     def __init__(self) -> None:
+        import numpy as np
         from spacy.matcher import PhraseMatcher
 
         from .nlp import lemma_table
 
         nlp = get_nlp()
         self.nlp = nlp
+        self.vocab = nlp.vocab
         self.table = lemma_table()
-        self.lower = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
         make = nlp.make_doc
-        for name, words in WORD_SETS.items():
-            self.lower.add(name, [make(w) for w in words])
+        for name in ("money",):
+            self.phrases.add(name, [make(w) for w in WORD_SETS[name] if " " in w])
         for name, phrases in PHRASES.items():
-            self.lower.add(name, [make(v) for p in phrases for v in _phrase_variants(p)])
-        self.cues: dict[str, tuple[str, ...]] = {}
-        for name, words in CUES.items():
-            for w in words:
-                self.cues[w] = self.cues.get(w, ()) + ("cue_" + name,)
-        self.strings = nlp.vocab.strings
+            self.phrases.add(name, [make(v) for p in phrases for v in _phrase_variants(p)])
+        self.phrase_names = tuple(PHRASES)
+        self.words_of = {k: frozenset(v) for k, v in WORD_SETS.items()}
+        self.cues = {k: frozenset(v) for k, v in CUES.items()}
+        self.sep_orth = nlp.vocab.strings.add(SEPARATOR)
+        self._index: dict[int, int] = {}
+        self._flags = np.zeros((0, len(TYPE_FLAGS)), dtype=np.float32)
+        self._words: list[str] = []
 
-    def lemma(self, tok) -> str:
-        return self.table.get(tok.orth, tok.text).lower()
-
-    def __call__(self, doc: "Doc") -> tuple[dict[str, float], str]:
-        """Signals of one passage and its normalised word string."""
-        hits: dict[str, set[int]] = {}
-        for match_id, start, _end in self.lower(doc):
-            hits.setdefault(self.strings[match_id], set()).add(start)
-        cue_counts: dict[str, int] = {}
-        words: list[str] = []
-        n = qmarks = nums = money = past = 0
-        wh = aux = 0
-        first_in_sent = True
-        after_aux = False
-        table_get = self.table.get
-        cues = self.cues
-        for tok in doc:
-            if tok.is_sent_start:
-                first_in_sent = True
-            text = tok.text
-            if tok.is_punct:
-                if "?" in text:
-                    qmarks += 1
-                    words.append("<q>")
-                continue
-            if tok.is_space:
-                continue
-            n += 1
-            low = tok.lower_
-            if after_aux and low in SUBJ_SET:
-                aux += 1
-            after_aux = False
-            if first_in_sent:
-                if low in QUESTION_OPENERS:
-                    wh += 1
-                    first_in_sent = False
-                elif low in AUX_SET:
-                    after_aux = True
-                    first_in_sent = False
-                elif low not in LEAD_INS:
-                    first_in_sent = False
-            if tok.like_num or (not tok.is_alpha and any(c.isdigit() for c in text)):
-                nums += 1
-                words.append("<num>")
-                continue
-            if tok.is_currency:
-                money += 1
-                words.append("<money>")
-                continue
-            if len(low) > 4 and low.endswith("ed"):
-                past += 1
-            lemma = low if low in _KEEP_FORM else table_get(tok.orth, text).lower()
-            words.append(lemma)
-            for cue in cues.get(lemma, ()) or cues.get(low, ()):
-                cue_counts[cue] = cue_counts.get(cue, 0) + 1
-        n = max(n, 1)
-        sents = sum(1 for s in doc.sents if len(s) > 0)
-
-        def count(name: str) -> int:
-            return len(hits.get(name, ()))
-
-        out = {
-            "question_mark": float(min(qmarks, 3)),
-            "wh_start": float(min(wh, 3)),
-            "aux_inversion": float(min(aux, 3)),
-            "length": math.log1p(n),
-            "sentences": math.log1p(sents),
-            "number": min(3.0, 10.0 * nums / n),
-            "money": min(3.0, 10.0 * (money + count("money")) / n),
-            "past_tense": min(3.0, 10.0 * (past + count("past_irregular")) / n),
-        }
-        for k in ("invite", "summary", "reference_back", "next_step", "hypothetical", "agenda", "deferral"):
-            out[k] = float(min(count(k), 3))
+    def _type_row(self, orth: int) -> tuple[list[float], str]:
+        lex = self.vocab[orth]
+        text = lex.orth_
+        low = lex.lower_
+        f = dict.fromkeys(TYPE_FLAGS, 0.0)
+        word = ""
+        if lex.is_punct or lex.is_space or orth == self.sep_orth or not text.strip():
+            if "?" in text:
+                f["q"] = 1.0
+                word = "<q>"
+            if text in _FINAL_PUNCT or (text and set(text) <= set(".!?…")):
+                f["final"] = 1.0
+            return [f[k] for k in TYPE_FLAGS], word
+        f["word"] = 1.0
+        if low in QUESTION_OPENERS:
+            f["wh"] = 1.0
+        if low in AUX_SET:
+            f["aux"] = 1.0
+        if low in SUBJ_SET:
+            f["subj"] = 1.0
+        if low in LEAD_INS:
+            f["leadin"] = 1.0
+        if lex.like_num or (not lex.is_alpha and any(c.isdigit() for c in text)):
+            f["num"] = 1.0
+            return [f[k] for k in TYPE_FLAGS], "<num>"
+        if lex.is_currency:
+            f["money"] = 1.0
+            return [f[k] for k in TYPE_FLAGS], "<money>"
+        lemma = low if low in _KEEP_FORM else str(self.table.get(orth, text)).lower()
+        if low in self.words_of["money"]:
+            f["money"] = 1.0
+        if (len(low) > 4 and low.endswith("ed")) or low in self.words_of["past_irregular"]:
+            f["past"] = 1.0
         for k in ("you", "i", "we", "modal", "negation", "filler", "date_time", "if"):
-            out[k] = min(3.0, 10.0 * count(k) / n)
+            if low in self.words_of[k]:
+                f[k] = 1.0
+        for k, words in self.cues.items():
+            if lemma in words or low in words:
+                f["cue_" + k] = 1.0
+        return [f[k] for k in TYPE_FLAGS], lemma
+
+    def _rows(self, orths) -> "np.ndarray":
+        import numpy as np
+
+        index = self._index
+        uniq, inv = np.unique(orths, return_inverse=True)
+        new = [int(o) for o in uniq if int(o) not in index]
+        if new:
+            rows = []
+            for o in new:
+                flags, word = self._type_row(o)
+                index[o] = len(self._words)
+                self._words.append(word)
+                rows.append(flags)
+            self._flags = np.vstack([self._flags, np.asarray(rows, dtype=np.float32)])
+        ids = np.fromiter((index[int(o)] for o in uniq), dtype=np.int64, count=len(uniq))
+        return ids[inv]
+
+    def call(self, texts: Sequence[str]) -> tuple["np.ndarray", list[str]]:
+        """Signals (n_passages x len(SIGNAL_NAMES)) and word strings of one call's passages."""
+        import numpy as np
+
+        clean = [" ".join(t.replace(SEPARATOR, " ").split()) or "." for t in texts]
+        doc = self.nlp.make_doc(f" {SEPARATOR} ".join(clean))
+        orths = doc.to_array("ORTH").astype(np.uint64)
+        is_sep = orths == self.sep_orth
+        sep_pos = np.flatnonzero(is_sep)
+        starts = np.concatenate([[0], sep_pos + 1])
+        ends = np.concatenate([sep_pos, [len(orths)]])
+        tid = self._rows(orths)
+        F = self._flags[tid]
+        col = {k: i for i, k in enumerate(TYPE_FLAGS)}
+        n_tok = len(orths)
+        # sentence starts: the first token of a passage, or the token after final punctuation,
+        # skipping up to two lead-in words ("so, how ...", "okay and do you ...")
+        start = np.zeros(n_tok, dtype=bool)
+        start[starts[starts < n_tok]] = True
+        start[1:] |= F[:-1, col["final"]] > 0
+        eff = start.copy()
+        skip = (F[:, col["leadin"]] > 0) | (F[:, col["word"]] == 0)
+        for _ in range(2):
+            eff[1:] |= eff[:-1] & skip[:-1]
+        nxt_subj = np.zeros(n_tok, dtype=np.float32)
+        nxt_subj[:-1] = F[1:, col["subj"]]
+        per_tok = {
+            "wh_start": (eff & (F[:, col["wh"]] > 0)).astype(np.float32),
+            "aux_inversion": (eff & (F[:, col["aux"]] > 0)).astype(np.float32) * nxt_subj,
+            "sent": (start & (F[:, col["word"]] > 0)).astype(np.float32),
+        }
+        cum = np.vstack([np.zeros((1, F.shape[1]), np.float32), np.cumsum(F, axis=0)])
+        sums = cum[ends] - cum[starts]
+        extra = {k: np.concatenate([[0.0], np.cumsum(v)]) for k, v in per_tok.items()}
+        extra_sums = {k: v[ends] - v[starts] for k, v in extra.items()}
+        n_p = len(texts)
+        hits = np.zeros((n_p, len(self.phrase_names) + 1), dtype=np.float32)
+        pname = {self.vocab.strings[n]: i for i, n in enumerate(self.phrase_names)}
+        seen = set()
+        for match_id, s, _e in self.phrases(doc):
+            name = self.vocab.strings[match_id]
+            if (name, s) in seen:
+                continue
+            seen.add((name, s))
+            p = int(np.searchsorted(starts, s, side="right") - 1)
+            hits[p, pname.get(match_id, len(self.phrase_names))] += 1
+        n = np.maximum(sums[:, col["word"]], 1.0)
+        out = np.zeros((n_p, len(SIGNAL_NAMES)), dtype=np.float32)
+        sig = {name: i for i, name in enumerate(SIGNAL_NAMES)}
+
+        def rate(v):
+            return np.minimum(3.0, 10.0 * v / n)
+
+        out[:, sig["question_mark"]] = np.minimum(sums[:, col["q"]], 3)
+        out[:, sig["wh_start"]] = np.minimum(extra_sums["wh_start"], 3)
+        out[:, sig["aux_inversion"]] = np.minimum(extra_sums["aux_inversion"], 3)
+        out[:, sig["length"]] = np.log1p(n)
+        out[:, sig["sentences"]] = np.log1p(np.maximum(extra_sums["sent"], 1))
+        out[:, sig["number"]] = rate(sums[:, col["num"]])
+        out[:, sig["money"]] = rate(sums[:, col["money"]] + hits[:, -1])
+        out[:, sig["past_tense"]] = rate(sums[:, col["past"]])
+        for k in self.phrase_names:
+            out[:, sig[k]] = np.minimum(hits[:, self.phrase_names.index(k)], 3)
+        for k in ("you", "i", "we", "modal", "negation", "filler", "date_time", "if"):
+            out[:, sig[k]] = rate(sums[:, col[k]])
         for k in CUES:
-            out["cue_" + k] = min(3.0, 10.0 * cue_counts.get("cue_" + k, 0) / n)
-        return out, " ".join(words)
+            out[:, sig["cue_" + k]] = rate(sums[:, col["cue_" + k]])
+        words_arr = self._words
+        words = [" ".join(w for w in (words_arr[t] for t in tid[s:e]) if w) for s, e in zip(starts, ends)]
+        return out, words
 
 
 # Forms the lookup table lemmatizes badly ("us" -> "u"); kept as written.
@@ -345,45 +409,50 @@ def call_features(calls: Sequence[Call]) -> FeatureBatch:
     S = len(SIGNAL_NAMES)
     sigs = np.zeros((total, S), dtype=np.float32)
     words: list[str] = []
-    from .nlp import sentence_docs
-
-    for k, doc in enumerate(sentence_docs(texts)):
-        values, w = sig(doc)
-        sigs[k] = [values[s] for s in SIGNAL_NAMES]
-        words.append(w)
+    k0 = 0
+    for call in calls:
+        n = len(call.passages)
+        if n:
+            values, w = sig.call(texts[k0:k0 + n])
+            sigs[k0:k0 + n] = values
+            words.extend(w)
+        k0 += n
     col = {name: i for i, name in enumerate(NUMERIC_NAMES)}
     num = np.zeros((total, len(NUMERIC_NAMES)), dtype=np.float32)
     num[:, :S] = sigs
-    nb_idx = [SIGNAL_NAMES.index(s) for s in NEIGHBOUR_SIGNALS]
-    role_words: list[str] = []
+    nb_idx = np.array([SIGNAL_NAMES.index(s) for s in NEIGHBOUR_SIGNALS])
+    nb_sigs = sigs[:, nb_idx]
+    role_idx = {r: i for i, r in enumerate(ROLE_NAMES)}
+    role_of = np.array([role_idx.get(p.role or "unknown", role_idx["unknown"]) for c in calls for p in c.passages],
+                       dtype=np.int64)
+    speaker_of = [p.speaker for c in calls for p in c.passages]
+    role_base = col[f"role={ROLE_NAMES[0]}"]
+    num[np.arange(total), role_base + role_of] = 1.0
+    role_words = [" ".join(f"{ROLE_NAMES[r][0]}_{w}" for w in ws.split()) for r, ws in zip(role_of, words)]
     bounds: list[tuple[int, int]] = []
     k = 0
     for call in calls:
         n = len(call.passages)
         bounds.append((k, k + n))
         rows = slice(k, k + n)
-        roles = [p.role if p.role in ROLE_NAMES else "unknown" for p in call.passages]
-        speakers = [p.speaker for p in call.passages]
         pos = np.arange(n, dtype=np.float32) / max(n - 1, 1)
         num[rows, col["position"]] = pos
         num[rows, col["position^2"]] = pos * pos
         num[rows, col["notes"]] = 1.0 if call.kind == "notes" else 0.0
         num[k:k + min(3, n), col["first_passages"]] = 1.0
         num[k + max(0, n - 3):k + n, col["last_passages"]] = 1.0
-        for i, r in enumerate(roles):
-            num[k + i, col[f"role={r}"]] = 1.0
-            role_words.append(" ".join(f"{r[0]}_{w}" for w in words[k + i].split()))
+        i = np.arange(k, k + n)
         for tag, off in (("prev", -1), ("next", 1), ("prev2", -2)):
+            j = i + off
+            ok = (j >= k) & (j < k + n)
+            src, dst = j[ok], i[ok]
+            num[dst, col[f"{tag}_role={ROLE_NAMES[0]}"] + role_of[src]] = 1.0
+            same = np.fromiter((bool(speaker_of[a]) and speaker_of[a] == speaker_of[b] for a, b in zip(dst, src)),
+                               dtype=bool, count=len(dst))
+            num[dst[same], col[f"{tag}_same_speaker"]] = 1.0
             base = col[f"{tag}:{NEIGHBOUR_SIGNALS[0]}"]
-            for i in range(n):
-                j = i + off
-                if 0 <= j < n:
-                    num[k + i, col[f"{tag}_role={roles[j]}"]] = 1.0
-                    if speakers[i] and speakers[i] == speakers[j]:
-                        num[k + i, col[f"{tag}_same_speaker"]] = 1.0
-                    num[k + i, base:base + len(nb_idx)] = sigs[k + j, nb_idx]
-                else:
-                    num[k + i, col[f"{tag}_none"]] = 1.0
+            num[dst, base:base + len(nb_idx)] = nb_sigs[src]
+            num[i[~ok], col[f"{tag}_none"]] = 1.0
         k += n
     return FeatureBatch(words=words, role_words=role_words, chars=[t.lower() for t in texts],
                         numeric=num, bounds=bounds)

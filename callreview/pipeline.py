@@ -137,6 +137,7 @@ class TaskModel:
     log_start: np.ndarray | None = None
     log_trans: np.ndarray | None = None
     log_prior: np.ndarray | None = None
+    rel_coef: np.ndarray | None = None
 
 
 class CallClassifier(BaseEstimator):
@@ -209,9 +210,13 @@ class CallClassifier(BaseEstimator):
                 tm.second = self._lr(self.C).fit(Xf[mask], y[mask])
             if tm.sequence:
                 self._fit_transitions(tm, calls, t)
-        self.feature_names_ = np.array(_feature_names(self.union_) +
-                                       [_readable_context(n) for n in ctx_names],
-                                       dtype=object)
+        local_names = _feature_names(self.union_)
+        self.feature_names_ = np.array(local_names + [_readable_context(n) for n in ctx_names], dtype=object)
+        self._is_context = np.array([False] * len(local_names) + [True] * len(ctx_names))
+        for tm in self.models_.values():
+            if tm.second is not None:
+                W = tm.second.coef_
+                tm.rel_coef = (W - W.mean(axis=0, keepdims=True)).astype(np.float32)
         return self
 
     def _fit_transitions(self, tm: TaskModel, calls: Sequence[Call], task: str) -> None:
@@ -348,13 +353,23 @@ class CallClassifier(BaseEstimator):
         coef = self._relative_coef(tm)
         ci = list(model.classes_).index(tm.labels[lab])
         contrib = vals * coef[ci, idx]
-        order = np.argsort(-contrib)[:top]
-        return [str(self.feature_names_[idx[j]]) for j in order if contrib[j] > 0]
+        order = np.argsort(-contrib)
+        out: list[str] = []
+        n_context = 0
+        for j in order:
+            if contrib[j] <= 0 or len(out) >= top:
+                break
+            name = str(self.feature_names_[idx[j]])
+            if name.startswith("first look"):
+                continue  # the first pass's own guess explains nothing to a reader
+            if self._is_context[idx[j]]:
+                if n_context >= 2:
+                    continue
+                n_context += 1
+            out.append(name)
+        return out
 
-    def _relative_coef(self, tm: TaskModel) -> np.ndarray:
-        rel = getattr(tm, "_rel_coef", None)
-        if rel is None:
-            W = tm.second.coef_
-            rel = (W - W.mean(axis=0, keepdims=True)).astype(np.float32)
-            tm._rel_coef = rel  # cached per process, not pickled state that matters
-        return rel
+    @staticmethod
+    def _relative_coef(tm: TaskModel) -> np.ndarray:
+        """Each label's weights minus the mean over labels: what pushes toward *this* label."""
+        return tm.rel_coef

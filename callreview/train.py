@@ -46,17 +46,30 @@ def train(calls: Sequence[Call], *, settings: dict[str, Any] | None = None, cv_f
         "metrics": metrics,
         "versions": library_versions(),
     }
-    return Model(id=model_id or new_model_id(fp), classifier=clf, meta=meta)
+    return Model(id=model_id or new_model_id(fp, settings), classifier=clf, meta=meta)
 
 
 def merge_reviews(calls: Sequence[Call], store_path: str | None = None) -> tuple[list[Call], int]:
-    """Corpus calls plus the reviewed calls of the store. A manager's label replaces the
-    model's; a reviewed call that is also in the corpus (same call_id) replaces it there."""
+    """Corpus calls plus the reviewed calls of the store.
+
+    Only the labels a manager decided are used (accepted or relabeled; skipped and
+    undecided passages carry no label, so they stay out of training). When a reviewed
+    call is also in the corpus (same id and passage texts), the manager's labels replace
+    the corpus labels passage by passage and the other corpus labels stay."""
+    from dataclasses import replace
+
     from .store import Store
 
     with Store.open(store_path) as store:
         reviewed = store.reviewed_calls()
     by_id = {c.call_id: c for c in calls}
     for rc in reviewed:
-        by_id[rc.call_id] = rc
+        base = by_id.get(rc.call_id)
+        if base is not None and [p.text for p in base.passages] == [p.text for p in rc.passages]:
+            by_id[rc.call_id] = base.with_passages(
+                replace(bp, behavior=rp.behavior or bp.behavior, stage=rp.stage or bp.stage)
+                for bp, rp in zip(base.passages, rc.passages))
+        else:
+            key = rc.call_id if rc.call_id not in by_id else f"{rc.call_id}@review"
+            by_id[key] = replace(rc, call_id=key)
     return list(by_id.values()), len(reviewed)

@@ -64,14 +64,28 @@ def _register() -> None:
     from . import insights as _insights  # noqa: F401
     from . import reviews as _reviews  # noqa: F401
     from . import classifier as _classifier  # noqa: F401
+    from . import models as _models  # noqa: F401
 
 
 _register()
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The console entry point: click's own usage errors get the same one-line shape."""
     try:
-        cli.main(args=argv, prog_name="callreview", standalone_mode=True)
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+        rv = cli.main(args=argv, prog_name="callreview", standalone_mode=False)
+    except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:  # bare `callreview`
+            click.echo(exc.ctx.get_help())
+            return Exit.OK
+        where = exc.ctx.command_path if exc.ctx else "callreview"
+        click.echo(f"error: {exc.format_message()}", err=True)
+        click.echo(f"hint: see `{where} --help`", err=True)
+        return Exit.USAGE
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        return 1
+    except click.ClickException as exc:
+        click.echo(f"error: {exc.format_message()}", err=True)
+        return exc.exit_code
+    return rv if isinstance(rv, int) else 0
