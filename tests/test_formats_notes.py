@@ -73,6 +73,12 @@ def test_lowercase_unbulleted_notes_without_header_are_notes_with_roles():
     ("Present: Jonas, Elif, me", "other"),
     ("Met w/ Jonas at their Hamburg office", "other"),
     ("12/03/2025", "other"),
+    ("TODO send the SOC 2 report to Raj", "seller"),
+    ("Next: pilot kickoff Mon, I own the checklist", "seller"),
+    ("small talk re their new warehouse", "seller"),
+    ("Sanjay re-showed the leadwire set", "seller"),
+    ("Asked us to hold the May dates", "buyer"),
+    ("3. intro'd myself and the agenda", "seller"),
 ])
 def test_line_role_examples(line, role):
     assert line_role(line, ["Dana Ortiz"]) == role
@@ -98,3 +104,11 @@ def test_markdown_bold_header_keys_are_read(tmp_path):
     call = load_calls(f)[0]
     assert (call.outcome, call.seller) == ("advance", "Dana Ortiz")
     assert [p.role for p in call.passages] == ["seller", "buyer"]
+
+
+def test_first_note_line_saying_when_and_how_the_call_happened_is_the_note_takers(tmp_path):
+    f = tmp_path / "notes.txt"
+    f.write_text("Cold call - Wickham Tiles, Leeds. 11/6 approx 10:15\n- Asked who handles breakage claims\n"
+                 "- Breakage around 4%, all by phone 9:30-11\n")
+    call = load_calls(f, format="notes")[0]
+    assert [p.role for p in call.passages] == ["other", "seller", "buyer"]

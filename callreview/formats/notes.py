@@ -10,17 +10,24 @@ Layout
 Roles (``roles_inferred=True``; the first rule that applies wins)
     1. ``other``: the note-taker's own lines: who attended and where (``Attendees: ...``,
        ``Present:``, ``Location:``, ``Call with ...``, ``Met w/ ...``, ``On site at ...``),
-       a line that is only a date, or a section heading (``Next steps:``, ``## Pricing``).
-    2. The line's subject, when it has one:
+       a line that is only a date, a section heading (``Next steps:``, ``## Pricing``), and
+       the first note line when it names when or how the call happened (a date or clock
+       time, or Zoom/Teams/phone/on site/office/appt: ``Cold call - Acme, 11/6 10:15``).
+    2. ``seller``: the rep's notes to self and own steps (``TODO ...``, ``Next: ...``,
+       ``Note to self``, ``Reminder ...``, ``Agenda: ...``, ``Small talk re ...``,
+       ``Ballpark $...``, ``Recap: ...``, ``Risk - ...``, ``CRM -> ...``).
+    3. The line's subject, when it has one:
        ``I``/``we``/``me``/``rep``/the seller's name -> ``seller``;
-       ``customer``/``client``/``they``/``he``/``she``/a job title (``CFO``)/any other
-       person's name (``Maria said ...``, ``Raj (IT) wants ...``) -> ``buyer``.
-    3. Telegraphic lines start with their verb. Its lemma (spaCy's lookup lemmatizer via
-       ``callreview.nlp``) decides: a seller action (ask, show, propose, walk, demo,
-       explain, send, recommend, summarize, quote, ... see ``SELLER_VERBS``) -> ``seller``;
-       what a customer does (worry, want, need, use, agree, decline, say, ... see
-       ``BUYER_VERBS``) -> ``buyer``.
-    4. Anything else (``3 sites + a warehouse``, ``Budget ~40k``) is a fact learned about the
+       ``customer``/``client``/``they``/``he``/``she``/a job title (``CFO``) -> ``buyer``;
+       another person's name -> ``buyer``, unless a presenting verb follows it (show, demo,
+       explain, propose, quote, ... see ``PRESENTING``: ``Sanjay showed the new set`` is the
+       seller's colleague).
+    4. Telegraphic lines start with their verb. Its lemma (spaCy's lookup lemmatizer via
+       ``callreview.nlp``) decides: a seller action (ask, show, propose, walk, demo, said,
+       explain, send, recommend, summarize, quote, ... see ``SELLER_VERBS``) -> ``seller``,
+       except "asked us/me ..." (the customer asked); what a customer does (worry, want,
+       need, use, agree, decline, ... see ``BUYER_VERBS``) -> ``buyer``.
+    5. Anything else (``3 sites + a warehouse``, ``Budget ~40k``) is a fact learned about the
        customer -> ``buyer``.
 """
 
@@ -33,25 +40,40 @@ from ..records import Call
 from ..roles import name_key
 from ._base import Source, Turn, build_call, header_fields, read_header
 
-BULLET = re.compile(r"^\s*(?:[-*•·‣◦–—+>]+|\d{1,3}[.)]|[a-zA-Z][.)](?=\s)|\[[ xX✓]?\])\s*(?:\[[ xX✓]?\]\s*)?")
+BULLET = re.compile(r"^\s*(?:[-*•·‣◦–—+>]+|\d{1,3}[a-z]?[.)]|[a-zA-Z][.)](?=\s)|\[[ xX✓]?\])\s*(?:\[[ xX✓]?\]\s*)?")
 
 SELLER_VERBS = frozenset("""
 ask show propose walk demo demonstrate present explain offer send share suggest recommend pitch
-cover clarify summarize summarise recap probe follow quote introduce open position highlight
-address respond answer book schedule set review outline describe emphasize emphasise stress
+cover clarify summarize summarise recap probe follow quote introduce intro open position highlight
+address respond answer schedule set review outline describe emphasize emphasise stress say mention
 point reframe acknowledge confirm check dig request counter discount discuss tell email call
 invite promise give provide prepare draft build frame handle tie connect calculate estimate
 model compare reference mirror validate qualify test challenge push close pull screen-share
-screenshare loop""".split())
+screenshare loop thank chat apologize apologise play catch reach greet congratulate""".split())
 BUYER_VERBS = frozenset("""
 worry concern complain want need use have prefer like love hate struggle plan agree decline
-object refuse say hesitate wonder expect budget own lose spend pay employ rely depend consider
-evaluate seem sound react reply balk raise doubt fear feel think believe insist demand mention
+object refuse hesitate wonder expect budget own lose spend pay employ rely depend consider
+evaluate seem sound react reply balk raise doubt fear feel think believe insist demand
 flag admit grumble wish hope prioritize prioritise choose pick sign commit approve reject
 accept deny lack miss currently""".split())
+#: verbs that make a named subject the seller's colleague ("Sanjay showed ...")
+PRESENTING = frozenset("show demo demonstrate present walk explain propose offer quote pitch recap summarize "
+                       "summarise position highlight outline play".split())
 #: two-word seller actions whose verb alone is ambiguous ("ran through", "went over")
-SELLER_PHRASES = frozenset({("run", "through"), ("go", "over"), ("go", "through"), ("take", "through"),
-                            ("push", "for"), ("lay", "out"), ("talk", "through")})
+SELLER_PHRASES = frozenset({("run", "through"), ("go", "over"), ("go", "through"), ("go", "thru"),
+                            ("take", "through"), ("push", "for"), ("lay", "out"), ("talk", "through")})
+SELLER_START = re.compile(
+    r"^(?:todo\b|to-do\b|next(?:\s+steps?)?\s*[:\-]|note to self|nb\b|note\s*:|reminder|task\b|f/u\b"
+    r"|follow[\s-]?up\b|agenda\b|small\s+talk|chit[\s-]?chat|ballpark|recap|risk\b|crm\b|lead\s*->)",
+    re.IGNORECASE,
+)
+_WHEN = re.compile(
+    r"\b\d{1,2}/\d{1,2}\b|\b\d{1,2}:\d{2}\s*(?:[ap]m?)?\b|\b\d{1,2}\s*[ap]m\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b"
+    r"|\b\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b"
+    r"|\b(?:zoom|teams|google meet|webex|phone|on[\s-]?site|office|conf\.?\s*r(?:oo)?m|appt|visit)\b",
+    re.IGNORECASE,
+)
 
 SELLER_SUBJECTS = frozenset("i we i've i'd i'll i'm we've we'd we'll we're me myself rep seller ae sdr us".split())
 BUYER_SUBJECTS = frozenset("""
@@ -100,6 +122,9 @@ def _lemma(word: str) -> str:
     from ..nlp import get_nlp
 
     w = word.casefold().strip("'’")
+    w = re.sub(r"['’]d$", "", w)  # "intro'd"
+    if w.startswith("re-"):
+        w = w[3:]  # "re-showed" -> "showed"
     table = _lookup_table(get_nlp())
     lemma = table.get(w, w) if table is not None else w
     if lemma in SELLER_VERBS or lemma in BUYER_VERBS:
@@ -128,34 +153,47 @@ _SKIP_WORDS = frozenset("also then later briefly quickly again still already fin
                         "and so after before first next".split())
 
 
-def line_role(text: str, seller_names: Iterable[str] = ()) -> str:
-    """The role of one note line (rules in the module docstring)."""
-    body = text.strip().lstrip("#").strip()
+def line_role(text: str, seller_names: Iterable[str] = (), *, first: bool = False) -> str:
+    """The role of one note line (rules in the module docstring); ``first`` is True for
+    the first note line after the header."""
+    body = text.strip()
+    m = BULLET.match(body)
+    if m and m.group(0).strip() and m.end() < len(body):
+        body = body[m.end():]
+    body = body.lstrip("#").strip()
     if not body:
         return "other"
     if OTHER_START.match(body) or _DATE_ONLY.match(body) or _HEADING.match(body):
         return "other"
+    if first and _WHEN.search(body):
+        return "other"
+    if SELLER_START.match(body):
+        return "seller"
     words = _WORD.findall(re.sub(r"\([^()]*\)", " ", body))
     if not words:
         return "buyer"
     seller_tokens = {t for name in seller_names for t in name_key(name).split()}
-    first = words[0]
-    low = first.casefold()
+    low = words[0].casefold()
     if low in SELLER_SUBJECTS or (seller_tokens and low in seller_tokens):
         return "seller"
-    if low in BUYER_SUBJECTS or first == "IT":
+    if low in BUYER_SUBJECTS or words[0] == "IT":
         return "buyer"
     i = 0
     while i < len(words) - 1 and words[i].casefold() in _SKIP_WORDS:
         i += 1
     verb = _lemma(words[i])
     particle = words[i + 1].casefold() if i + 1 < len(words) else ""
+    if verb == "ask" and particle in ("us", "me"):
+        return "buyer"  # "Asked us to hold the dates": the customer asked
     if verb in SELLER_VERBS or (verb, particle) in SELLER_PHRASES:
         return "seller"
     if verb in BUYER_VERBS:
         return "buyer"
-    # a named subject ("Maria said ...", "Raj Patel wants ...") or a fact
-    # about the customer ("3 sites + a warehouse"): all buyer
+    if words[0][:1].isupper() and len(words) > 1:  # a named subject: "Sanjay showed", "Maria said"
+        k = 2 if len(words) > 2 and words[1][:1].isupper() else 1
+        if _lemma(words[k]) in PRESENTING:
+            return "seller"
+    # a named customer ("Maria said ...") or a fact about the customer ("3 sites")
     return "buyer"
 
 
@@ -172,8 +210,8 @@ def read(src: Source, *, known: Iterable[str] = ()) -> Call:
     fields = header_fields(header)
     fields["title"] = fields["title"] or md_title
     sellers = [*known, *([fields["seller"]] if fields["seller"] else [])]
-    turns = [Turn(text, None, None, None, n, role=line_role(text, sellers))
-             for n, text in split_lines(lines[start + skip:], start + skip + 1)]
+    turns = [Turn(text, None, None, None, n, role=line_role(text, sellers, first=k == 0))
+             for k, (n, text) in enumerate(split_lines(lines[start + skip:], start + skip + 1))]
     if not turns:
         raise src.error("no note lines after the header", line=start + skip + 1,
                         hint="write one note per line below the 'Outcome:'/'Seller:' header")
