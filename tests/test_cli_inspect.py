@@ -92,7 +92,8 @@ def test_bad_input_is_one_error_line_with_the_file_name_and_exit_status_2(name, 
     assert result.exit_code == 2
     assert result.stderr.startswith("error: ") and name in result.stderr
     assert "hint: " in result.stderr
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
 def test_binary_file_and_directory_are_errors(tmp_path):
@@ -124,3 +125,16 @@ def test_bad_input_from_the_real_program_has_no_traceback(tmp_path):
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: ") and "broken_timing.vtt:8:" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_seller_option_is_repeatable():
+    out = run(DATA / "zoom_demo.vtt", "--seller", "marisol vega", "--seller", "Kowalczyk, Tom").stdout
+    assert "Marisol Vega (seller), Tom Kowalczyk (seller), Aisha Bello (buyer)" in out
+
+
+def test_notes_show_roles_per_line_and_the_header_metadata():
+    out = run(DATA / "acme_notes.md").stdout
+    assert "== Acme Logistics - discovery call notes" in out
+    assert "kind: notes" in out and "outcome: advance" in out and "seller: Dana Ortiz" in out
+    row = next(line for line in out.splitlines() if "Customer worried" in line)
+    assert row.split()[:2] == ["2", "buyer?"]
