@@ -70,12 +70,14 @@ def test_role_labels_like_rep_and_customer_work_as_speakers(tmp_path):
 
 
 @pytest.mark.parametrize("label", ["Dana Ortiz", "Ortiz, Dana (Contoso)", "Speaker 2", "Speaker ?",
-                                   "Ana de la Cruz", "Dr. Chen", "O'Neil", "DANA", "Zoë", "Q"])
+                                   "Ana de la Cruz", "Dr. Chen", "O'Neil", "DANA", "Zoë", "Q",
+                                   "Dana's iPhone", "Galaxy S21", "Conference Room 3B"])
 def test_name_like_labels_have_speaker_shape(label):
     assert label_shape_ok(label)
 
 
 @pytest.mark.parametrize("label", ["Note", "Action items", "Next Steps", "So basically", "The plan",
-                                   "we agreed", "10", "https", "Budget", "Summary", "This Is A Long Sentence Here"])
+                                   "we agreed", "10", "https", "Budget", "Summary", "This Is A Long Sentence Here",
+                                   "Q3 plan", "3 Things"])
 def test_headings_and_sentence_starts_do_not_have_speaker_shape(label):
     assert not label_shape_ok(label)

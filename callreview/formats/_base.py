@@ -237,8 +237,9 @@ def label_shape_ok(label: str) -> bool:
     """A speaker label is short and name-like.
 
     1-4 tokens (a trailing parenthetical such as "(Contoso)" counts as one), each
-    capitalised or a name particle ("de", "van"); "Speaker 2" and "Speaker ?" style
-    numbering is allowed as the last token; the first token is not a heading word
+    capitalised, camel-case ("iPhone") or a name particle ("de", "van"); after the first
+    token digits are allowed (Zoom device names: "Galaxy S21", "Room 3B"), and "Speaker 2"
+    and "Speaker ?" style numbering; the first token is not a heading word
     ("Note", "Action") and no token is a common sentence word ("So", "The", "We").
     """
     if len(label) > 48 or "://" in label or "@" in label:
@@ -259,9 +260,10 @@ def label_shape_ok(label: str) -> bool:
             continue
         if low in PARTICLES and 0 < i < len(tokens) - 1:
             continue
-        if not (tok[0].isalpha() and not tok[0].islower()):
+        camel = tok[0].islower() and any(ch.isupper() for ch in tok[1:])  # "iPhone", "McKay" style
+        if not ((tok[0].isalpha() and not tok[0].islower()) or camel or (i > 0 and tok[0].isdigit())):
             return False
-        if not all(ch.isalpha() or ch in ".'’-" for ch in tok):
+        if not all(ch.isalpha() or ch in ".'’-" or (i > 0 and ch.isdigit()) for ch in tok):
             return False
     return True
 
