@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -148,8 +149,7 @@ def load_calls(
     out = []
     for call in calls:
         if fmt == "notes" and sellers and call.seller is None:
-            from dataclasses import replace
-            call = replace(call, seller=sellers[0])
+            call = replace(call, seller=sellers[0])  # notes have no speakers to match
         if sellers and call.speakers and not match_speakers(sellers, call.speakers):
             warn(f"{src.path}: {', '.join(sellers)} does not speak in call {call.call_id!r}; "
                  "the seller is guessed")
