@@ -1,0 +1,126 @@
+"""The classifier: predictions a manager can read, labels as data, deterministic
+training, stage decoding, and model folders that refuse to load when tampered with."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from callreview.artifacts import load_model, save_model, sha256_file
+from callreview.classify import annotate
+from callreview.corpora import read_corpus
+from callreview.errors import ModelError
+from callreview.pipeline import CallClassifier, TaskModel
+from callreview.records import Call, Passage
+from callreview.train import train
+
+DATA = Path(__file__).parent / "data" / "classifier"
+
+
+def unlabeled(call: Call) -> Call:
+    return call.with_passages(Passage(index=p.index, text=p.text, speaker=p.speaker, role=p.role) for p in call.passages)
+
+
+def test_annotate_gives_every_passage_a_label_probability_alternatives_and_reasons(small_model, small_corpus):
+    call = unlabeled(small_corpus[0])
+    [out] = annotate([call], small_model)
+    assert len(out.passages) == len(call.passages)
+    behaviors = set(small_model.labels("behavior"))
+    for p in out.passages:
+        b = p.predictions["behavior"]
+        assert p.behavior == b.label and b.label in behaviors
+        assert 0.0 < b.probability <= 1.0
+        assert len(b.alternatives) == 2 and all(prob <= b.probability + 1e-9 for _, prob in b.alternatives)
+        assert p.stage == p.predictions["stage"].label
+        assert b.model_id == small_model.id
+    # reasons are readable words and signals, never raw column numbers
+    reasons = [r for p in out.passages for r in p.predictions["behavior"].explanation]
+    assert reasons and not any(r.isdigit() for r in reasons)
+    assert any(r.startswith(("word ", "signal", "seller says", "buyer says", "speaker role")) for r in reasons)
+
+
+def test_annotate_keeps_labels_already_in_the_file_unless_asked(small_model, small_corpus):
+    call = small_corpus[0]
+    first = call.passages[0]
+    [kept] = annotate([call], small_model)
+    assert kept.passages[0].behavior == first.behavior
+    relabeled = call.with_passages([call.passages[0].__class__(index=0, text=first.text, speaker=first.speaker,
+                                                               role=first.role, behavior="other")] + list(call.passages[1:]))
+    [out] = annotate([relabeled], small_model, keep_labels=False)
+    assert out.passages[0].behavior == out.passages[0].predictions["behavior"].label
+
+
+def test_a_corpus_with_its_own_taxonomy_trains_a_model_with_those_labels_only():
+    calls = read_corpus(DATA / "custom_taxonomy.jsonl")
+    model = train(calls, cv_folds=0)
+    assert model.tasks == ("behavior",)  # no stage labels in this corpus: no stage task
+    assert set(model.labels("behavior")) == {"hello", "probe", "answer", "pitch", "ask"}
+    [out] = annotate([unlabeled(calls[0])], model)
+    assert {p.behavior for p in out.passages} <= {"hello", "probe", "answer", "pitch", "ask"}
+    assert all("stage" not in p.predictions for p in out.passages)
+
+
+def test_training_twice_on_the_same_corpus_gives_the_same_model(tmp_path, small_corpus):
+    a = save_model(train(small_corpus[:6], cv_folds=0), tmp_path / "a")
+    b = save_model(train(small_corpus[:6], cv_folds=0), tmp_path / "b")
+    assert sha256_file(a / "model.joblib") == sha256_file(b / "model.joblib")
+    assert json.loads((a / "meta.json").read_text())["id"] == json.loads((b / "meta.json").read_text())["id"]
+
+
+def test_a_saved_model_predicts_the_same_after_loading(small_model, small_corpus):
+    again = load_model(small_model.path)
+    call = unlabeled(small_corpus[1])
+    [x] = annotate([call], small_model)
+    [y] = annotate([call], again)
+    assert [p.behavior for p in x.passages] == [p.behavior for p in y.passages]
+    assert [p.stage for p in x.passages] == [p.stage for p in y.passages]
+
+
+def test_stage_decoding_follows_learned_transitions():
+    """Emissions alone would flip back and forth; the transitions learned from a corpus
+    where stages run in order keep the decoded sequence in order."""
+    clf = CallClassifier(prior_weight=0.0)
+    tm = TaskModel(labels=("a", "b"), first=None, second=None, sequence=True)  # type: ignore[arg-type]
+    tm.log_start = np.log([0.9, 0.1])
+    tm.log_trans = np.log([[0.8, 0.2], [0.01, 0.99]])  # once in b, stay in b
+    tm.log_prior = np.log([0.5, 0.5])
+    P = np.array([[0.9, 0.1], [0.2, 0.8], [0.55, 0.45], [0.2, 0.8]])
+    post, path = clf._decode(tm, P)
+    assert [tm.labels[i] for i in path] == ["a", "b", "b", "b"]  # independent argmax would say a, b, a, b
+    assert np.allclose(post.sum(axis=1), 1.0)
+
+
+def test_a_tampered_model_file_is_refused_before_unpickling(tmp_path, small_model):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    for f in ("model.joblib", "meta.json"):
+        (folder / f).write_bytes((small_model.path / f).read_bytes())
+    data = bytearray((folder / "model.joblib").read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    (folder / "model.joblib").write_bytes(bytes(data))
+    with pytest.raises(ModelError) as err:
+        load_model(folder)
+    assert "SHA-256" in str(err.value) and err.value.hint
+
+
+def test_a_model_from_another_scikit_learn_version_is_refused_with_the_fix(tmp_path, small_model):
+    folder = tmp_path / "old"
+    folder.mkdir()
+    (folder / "model.joblib").write_bytes((small_model.path / "model.joblib").read_bytes())
+    meta = json.loads((small_model.path / "meta.json").read_text())
+    meta["versions"]["scikit-learn"] = "0.24.2"
+    (folder / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError) as err:
+        load_model(folder)
+    assert "0.24.2" in str(err.value)
+    assert "callreview train" in err.value.hint
+
+
+def test_a_folder_without_meta_is_not_a_model(tmp_path):
+    (tmp_path / "model.joblib").write_bytes(b"not a pickle")
+    with pytest.raises(ModelError) as err:
+        load_model(tmp_path)
+    assert "meta.json" in str(err.value)
