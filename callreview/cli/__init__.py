@@ -65,6 +65,7 @@ def _register() -> None:
     from . import reviews as _reviews  # noqa: F401
     from . import classifier as _classifier  # noqa: F401
     from . import models as _models  # noqa: F401
+    from . import export as _export  # noqa: F401
 
 
 _register()
