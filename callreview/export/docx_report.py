@@ -224,20 +224,44 @@ class _Doc:
             el = mar.makeelement(qn(f"w:{side}"), {qn("w:w"): str(v), qn("w:type"): "dxa"})
             mar.append(el)
 
-    def table(self, rows: int, widths: Sequence[float]) -> Any:
-        """A borderless table with fixed column widths (fractions of the text width)."""
+    def table(self, rows: int, widths: Sequence[float], spans: Sequence[Sequence[int]] | None = None
+              ) -> tuple[Any, list[list[Any]]]:
+        """A borderless table with fixed column widths (fractions of the text width), and
+        its cells by row. ``spans`` gives, per row, how many grid columns each cell covers.
+
+        Cells are read once from the XML: python-docx's ``table.cell()`` rescans the
+        whole table on every call, which is slow for the bar charts' narrow grids.
+        """
+        from docx.table import _Cell
+
         t = self.doc.add_table(rows=rows, cols=len(widths))
         t.autofit = False  # a fixed layout: the widths below hold
-        total = int(self.width)
-        for k, frac in enumerate(widths):
-            w = int(total * frac)
+        col_w = [int(int(self.width) * frac) for frac in widths]
+        for k, w in enumerate(col_w):
             t.columns[k].width = w
-            for cell in t.columns[k].cells:
+        grid: list[list[Any]] = []
+        for i, tr in enumerate(t._tbl.tr_lst):
+            tcs = list(tr.tc_lst)
+            if spans is not None:
+                kept, col = [], 0
+                for n in spans[i]:
+                    tc = tcs[col]
+                    for extra in tcs[col + 1:col + n]:
+                        tr.remove(extra)
+                    if n > 1:
+                        tc.grid_span = n
+                    kept.append((tc, sum(col_w[col:col + n])))
+                    col += n
+            else:
+                kept = list(zip(tcs, col_w))
+            row = []
+            for tc, w in kept:
+                cell = _Cell(tc, t)
                 cell.width = w
-        for row in t.rows:
-            for cell in row.cells:
                 self.cell_borders(cell, top="nil", left="nil", bottom="nil", right="nil")
-        return t
+                row.append(cell)
+            grid.append(row)
+        return t, grid
 
     @staticmethod
     def cell_text(cell: Any) -> Any:
@@ -262,9 +286,9 @@ def _write_view(d: _Doc, v: ReportView, first: bool) -> None:
     d.para(v.title, size=20, bold=True, after=2)
     d.para(v.subtitle, size=9, color=MUTED, after=10)
 
-    facts = d.table(2, [1 / len(v.facts)] * len(v.facts))
+    facts, cells = d.table(2, [1 / len(v.facts)] * len(v.facts))
     for k, (label, value) in enumerate(v.facts):
-        top, bottom = facts.cell(0, k), facts.cell(1, k)
+        top, bottom = cells[0][k], cells[1][k]
         d.run(d.cell_text(top), label, size=8, color=FAINT, caps=True)
         d.run(d.cell_text(bottom), value, size=10.5, bold=True)
         d.cell_borders(top, top=LINE)
@@ -275,22 +299,22 @@ def _write_view(d: _Doc, v: ReportView, first: bool) -> None:
     # key metrics
     d.heading("Key metrics")
     if v.metrics:
-        t = d.table(len(v.metrics) + 1, [0.36, 0.24, 0.40])
+        t, cells = d.table(len(v.metrics) + 1, [0.36, 0.24, 0.40])
         for k, head in enumerate(("Metric", "This call", "Published reference")):
-            par = d.cell_text(t.cell(0, k))
+            par = d.cell_text(cells[0][k])
             d.run(par, head, size=8, color=MUTED, bold=True, caps=True)
             if k == 1:
                 par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            d.cell_borders(t.cell(0, k), bottom=LINE)
+            d.cell_borders(cells[0][k], bottom=LINE)
         for i, m in enumerate(v.metrics, 1):
-            name = d.cell_text(t.cell(i, 0))
+            name = d.cell_text(cells[i][0])
             d.run(name, ("    " if m.indent else "") + m.name, color=MUTED if m.indent else None)
-            val = d.cell_text(t.cell(i, 1))
+            val = d.cell_text(cells[i][1])
             val.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             if m.estimated:
                 d.run(val, "\u2248 ", color=FAINT)
             d.run(val, m.value, bold=True)
-            ref = d.cell_text(t.cell(i, 2))
+            ref = d.cell_text(cells[i][2])
             ref.paragraph_format.left_indent = Pt(14)
             if m.note:
                 d.run(ref, m.reference, size=9.5, color=MUTED)
@@ -300,7 +324,7 @@ def _write_view(d: _Doc, v: ReportView, first: bool) -> None:
                 d.run(ref, "\u2013", color=FAINT)
             if i < len(v.metrics):
                 for k in range(3):
-                    d.cell_borders(t.cell(i, k), bottom=LINE)
+                    d.cell_borders(cells[i][k], bottom=LINE)
         d.cell_margins(t)
     else:
         d.para("No metric could be computed for this call.", color=MUTED)
@@ -314,16 +338,16 @@ def _write_view(d: _Doc, v: ReportView, first: bool) -> None:
             d.para(f"Width is the {v.timeline_basis}.", size=9, color=MUTED)
         shares = [max(t.share, 0.0) for t in v.timeline]
         total = sum(shares) or 1.0
-        bar = d.table(2, [s / total for s in shares])
+        bar, cells = d.table(2, [s / total for s in shares])
         for k, span in enumerate(v.timeline):
-            cell = bar.cell(0, k)
+            cell = cells[0][k]
             d.shade(cell, span.color.lstrip("#"))
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             d.cell_borders(cell, right="FFFFFF")
             if span.share / total >= 0.1:
                 d.run(d.cell_text(cell), span.stage if span.share / total >= 0.16 else f"{span.share:.0%}",
                       size=8.5, color="FFFFFF", bold=True)
-            d.run(d.cell_text(bar.cell(1, k)), span.start, size=8, color=FAINT)
+            d.run(d.cell_text(cells[1][k]), span.start, size=8, color=FAINT)
         bar.rows[0].height = d.Cm(0.75)
         d.cell_margins(bar, top=40, bottom=40, left=80, right=40)
         legend = d.para(before=6, after=6)
@@ -344,26 +368,24 @@ def _write_view(d: _Doc, v: ReportView, first: bool) -> None:
         d.para("Passages per behavior; dark bars are the seller's behaviors, light bars the buyer's.",
                size=9, color=MUTED)
         most = max(r.count for r in v.behavior_mix) or 1
-        units = 40  # the bar area is a grid of narrow columns; a bar is a run of merged cells
-        t = d.table(len(v.behavior_mix), [0.3] + [0.7 / units] * units)
+        units = 40  # the bar area is a grid of narrow columns; a bar spans as many as its count needs
+        lengths = [max(1, min(units - 4, round((units - 4) * r.count / most))) for r in v.behavior_mix]
+        t, cells = d.table(len(v.behavior_mix), [0.3] + [0.7 / units] * units,
+                           spans=[(1, n, units - n) for n in lengths])
         for i, r in enumerate(v.behavior_mix):
-            label = d.cell_text(t.cell(i, 0))
-            label.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            d.run(label, r.label, size=9)
-            n = max(1, min(units - 4, round((units - 4) * r.count / most)))
-            bar = t.cell(i, 1).merge(t.cell(i, n)) if n > 1 else t.cell(i, 1)
+            label, bar, rest = cells[i]
+            par = d.cell_text(label)
+            par.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            par.paragraph_format.right_indent = Pt(8)
+            d.run(par, r.label, size=9)
             d.shade(bar, r.color.lstrip("#"))
             d.cell_borders(bar, size=20, top="FFFFFF", bottom="FFFFFF")
             d.cell_text(bar)
-            rest = t.cell(i, n + 1).merge(t.cell(i, units))
             d.run(d.cell_text(rest), f" {r.count}", size=8.5, color=MUTED)
             t.rows[i].height = d.Cm(0.5)
-        for row in t.rows:
-            for cell in row.cells:
+            for cell in cells[i]:
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         d.cell_margins(t, top=25, bottom=25, left=0, right=0)
-        for i in range(len(v.behavior_mix)):
-            d.cell_text(t.cell(i, 0)).paragraph_format.right_indent = Pt(8)
 
     # feedback
     d.heading("Feedback")
