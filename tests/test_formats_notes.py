@@ -112,3 +112,20 @@ def test_first_note_line_saying_when_and_how_the_call_happened_is_the_note_taker
                  "- Breakage around 4%, all by phone 9:30-11\n")
     call = load_calls(f, format="notes")[0]
     assert [p.role for p in call.passages] == ["other", "seller", "buyer"]
+
+
+def test_a_header_block_with_long_values_is_still_the_header(tmp_path):
+    """Real titles and customer lines run long; a block of several header keys is a header."""
+    from callreview.formats import load_calls
+
+    f = tmp_path / "visit.notes.md"
+    f.write_text("Title: Birchwood Inn & Tavern - on-site kitchen visit, dish machine replacement for the season\n"
+                 "Seller: Renee Caldwell\n"
+                 "Customer: Birchwood Inn & Tavern (Martin Ostrowski, owner; Luisa Ferrante, head chef)\n"
+                 "Outcome: order\n\n"
+                 "- Asked how many covers they do on a Saturday (about 180)\n"
+                 "- Martin worried the new machine would not fit the old footprint\n", encoding="utf-8")
+    [call] = load_calls(f)
+    assert call.outcome == "order" and call.seller == "Renee Caldwell"
+    assert call.title.startswith("Birchwood Inn")
+    assert len(call.passages) == 2

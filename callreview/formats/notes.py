@@ -205,8 +205,8 @@ def read(src: Source, *, known: Iterable[str] = ()) -> Call:
     if m:
         md_title, start = m.group(1), start + 1
     header, skip = read_header(lines[start:])
-    if any(len(v.split()) > 8 for v in header.values()):
-        header, skip = {}, 0  # a long "Customer: ..." is a note line, not a header
+    if len(header) < 2 and any(len(v.split()) > 8 for v in header.values()):
+        header, skip = {}, 0  # a lone long "Customer: ..." is a note line, not a header block
     fields = header_fields(header)
     fields["title"] = fields["title"] or md_title
     sellers = [*known, *([fields["seller"]] if fields["seller"] else [])]
