@@ -372,4 +372,7 @@ class CallClassifier(BaseEstimator):
     @staticmethod
     def _relative_coef(tm: TaskModel) -> np.ndarray:
         """Each label's weights minus the mean over labels: what pushes toward *this* label."""
+        if tm.rel_coef is None:
+            W = tm.second.coef_
+            tm.rel_coef = (W - W.mean(axis=0, keepdims=True)).astype(np.float32)
         return tm.rel_coef
