@@ -473,4 +473,6 @@ def render(reports: Sequence["ReportData"], taxonomy: "Taxonomy | None" = None) 
                                         else f"{len(views)} coaching reports")
     for k, v in enumerate(views):
         _write_view(d, v, first=(k == 0))
+    if not views:
+        d.para("No calls to report.", color=MUTED)
     return d.save()

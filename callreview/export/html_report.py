@@ -273,7 +273,8 @@ def render(reports: Sequence["ReportData"], taxonomy: "Taxonomy | None" = None) 
     """One HTML document holding the report of each call (a page each when printed)."""
     views = [report_view(r, taxonomy) for r in reports]
     title = views[0].title if len(views) == 1 else f"{len(views)} coaching reports"
-    body = "\n".join(render_view(v) for v in views)
+    body = "\n".join(render_view(v) for v in views) or (
+        '<article class="report"><p class="muted">No calls to report.</p></article>')
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<meta name=\"generator\" content=\"callreview\">\n<title>Coaching report: {esc(title)}</title>\n"
