@@ -195,11 +195,16 @@ class Redactor:
         folded: dict[str, str] = {}  # matched case-insensitively
         for name, alias in self.aliases.items():
             full, parts = _name_parts(name)
+            # a name made only of ordinary words ("Will Grant") is matched only as written
+            plain = bool(parts) and all(len(w) < 3 or w.casefold() in COMMON_WORDS for w in parts)
             for form in {name.strip(), full, " ".join(reversed(full.split())),
                          ", ".join(reversed(full.split(" ", 1))) if " " in full else full}:
                 if len(form) >= 2 and not _PLACEHOLDER.match(form):
                     for v in _variants(form):
-                        folded.setdefault(v.casefold(), alias)
+                        if plain:
+                            exact.setdefault(v, alias)
+                        else:
+                            folded.setdefault(v.casefold(), alias)
             for part in parts:
                 for v in _variants(part):
                     if len(v) < 3 or v.casefold() in COMMON_WORDS:
