@@ -1,0 +1,463 @@
+"""A manager's review session as plain functions: the steps the review app runs.
+
+Each function here is what one background job of ``callreview review`` calls: import
+files into the store with a model, load a call with its review state, find the team
+to coach against, retrain with the reviews and compare the two models, keep the new
+model, export a call's feedback. They only use the core (store, formats, classify,
+train, evaluate, insights), never Textual, so they can be tested and scripted alone.
+Heavy libraries are imported inside the functions that need them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
+
+from .errors import ExportError, UsageError
+from .records import TASKS, Call, Passage
+from .review import UNSURE_MARGIN, Comment, Feedback, StoredCall
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .artifacts import Model
+    from .store import Store
+
+#: ``annotate(calls, model) -> calls``: the classifier (replaceable in tests)
+Annotate = Callable[[list[Call], "Model"], list[Call]]
+#: ``progress(done, total, message)``
+Progress = Callable[[int, int, str], None]
+
+#: the marks a passage can carry in the review, most important first
+ACCEPTED, CORRECTED, SKIPPED, UNSURE = "accepted", "corrected", "skipped", "unsure"
+
+
+def default_annotate(calls: list[Call], model: "Model") -> list[Call]:
+    from .classify import annotate
+
+    return annotate(calls, model)
+
+
+# --------------------------------------------------------------------------- one call
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: str
+    label: str | None
+
+
+@dataclass(frozen=True)
+class CallReview:
+    """A stored call as the manager sees it now, with every decision, comment and the feedback."""
+
+    call: Call
+    #: (passage index, task) -> the current decision
+    decisions: Mapping[tuple[int, str], Decision]
+    comments: Mapping[int, tuple[Comment, ...]]
+    feedback: Feedback
+    status: str
+    n_events: int = 0
+
+    @property
+    def call_id(self) -> str:
+        return self.call.call_id
+
+    def decision(self, index: int, task: str) -> Decision | None:
+        return self.decisions.get((index, task))
+
+    def is_unsure(self, index: int, margin: float = UNSURE_MARGIN) -> bool:
+        """An undecided task of the passage whose prediction margin is below ``margin``."""
+        p = self.call.passages[index]
+        return any(pred.margin < margin and (index, task) not in self.decisions
+                   for task, pred in p.predictions.items() if task in TASKS)
+
+    def is_reviewed(self, index: int) -> bool:
+        """Every task the model predicted (at least one) has a decision."""
+        p = self.call.passages[index]
+        tasks = [t for t in p.predictions if t in TASKS] or list(TASKS)
+        return all((index, t) in self.decisions for t in tasks)
+
+    def mark(self, index: int) -> str | None:
+        """corrected > skipped > unsure > accepted > None, for the transcript's mark column."""
+        actions = {d.action for (i, _t), d in self.decisions.items() if i == index}
+        if "relabel" in actions:
+            return CORRECTED
+        if "skip" in actions:
+            return SKIPPED
+        if self.is_unsure(index):
+            return UNSURE
+        if "accept" in actions:
+            return ACCEPTED
+        return None
+
+    # the review after one more edit (the store has recorded it): no reload needed
+
+    def with_decision(self, index: int, task: str, action: str, label: str | None) -> "CallReview":
+        p = self.call.passages[index]
+        if action == "accept":
+            pred = p.predictions.get(task)
+            label = pred.label if pred is not None else label
+        elif action == "skip":
+            label = None
+        passages = list(self.call.passages)
+        passages[index] = replace(p, **{task: label})
+        decisions = dict(self.decisions)
+        decisions[(index, task)] = Decision(action, label)
+        status = "in_progress" if self.status == "new" else self.status
+        return replace(self, call=self.call.with_passages(passages), decisions=decisions, status=status)
+
+    def with_comment(self, comment: Comment) -> "CallReview":
+        comments = dict(self.comments)
+        comments[comment.index] = tuple(comments.get(comment.index, ())) + (comment,)
+        status = "in_progress" if self.status == "new" else self.status
+        return replace(self, comments=comments, status=status)
+
+    def with_outcome(self, outcome: str | None) -> "CallReview":
+        status = "in_progress" if self.status == "new" else self.status
+        return replace(self, call=replace(self.call, outcome=outcome), status=status)
+
+    @property
+    def n_unsure(self) -> int:
+        return sum(1 for p in self.call.passages if self.is_unsure(p.index))
+
+    @property
+    def n_reviewed(self) -> int:
+        return sum(1 for p in self.call.passages if self.is_reviewed(p.index))
+
+
+def load_review(store: "Store", call_id: str) -> CallReview:
+    """Everything the review screen shows about one stored call."""
+    call = store.get_call(call_id)
+    events = store.history(call_id)
+    decisions: dict[tuple[int, str], Decision] = {}
+    status: str | None = None
+    edited = False
+    for ev in events:
+        if ev.undone or ev.kind == "undo":
+            continue
+        if ev.kind == "decision" and ev.index is not None and ev.task:
+            decisions[(ev.index, ev.task)] = Decision(ev.action or "", ev.value)
+        if ev.kind == "status":
+            status = ev.value
+        if ev.kind in ("decision", "comment", "feedback", "outcome"):
+            edited = True
+    comments: dict[int, list[Comment]] = {}
+    for c in store.comments(call_id):
+        comments.setdefault(c.index, []).append(c)
+    return CallReview(call=call, decisions=decisions,
+                      comments={k: tuple(v) for k, v in comments.items()},
+                      feedback=store.feedback(call_id),
+                      status=status or ("in_progress" if edited else "new"),
+                      n_events=len(events))
+
+
+# --------------------------------------------------------------------------- import
+
+
+def import_files(store: "Store", paths: Sequence[str | Path], model: "Model | None", *,
+                 seller: str | None = None, annotate: Annotate | None = None,
+                 warn: Callable[[str], None] | None = None) -> list[StoredCall]:
+    """Read files, label their calls with the model and keep them in the store
+    (what ``callreview reviews add`` does). Without a model the calls keep their own labels."""
+    from .formats import load_calls
+
+    calls: list[Call] = []
+    for path in paths:
+        calls.extend(load_calls(path, sellers=(seller,) if seller else (), warn=warn))
+    if not calls:
+        raise UsageError("no calls found in the files given", hint="check the files with: callreview inspect FILE")
+    if model is not None:
+        calls = (annotate or default_annotate)(calls, model)
+    return [store.add_call(c, seller=seller, model_id=model.id if model is not None else None) for c in calls]
+
+
+def annotate_stored(store: "Store", call_ids: Iterable[str], model: "Model", *,
+                    annotate: Annotate | None = None, progress: Progress | None = None) -> int:
+    """Label stored calls again with ``model`` (their decisions are kept); returns how many."""
+    ids = list(call_ids)
+    say = progress or (lambda *_: None)
+    n = 0
+    for k, cid in enumerate(ids):
+        say(k, len(ids), f"labeling {cid}")
+        call = store.get_call(cid)
+        new = (annotate or default_annotate)([call], model)[0]
+        store.set_predictions(cid, new, model_id=model.id)
+        n += 1
+    say(len(ids), len(ids), "done")
+    return n
+
+
+# --------------------------------------------------------------------------- team
+
+
+def default_team_path() -> Path | None:
+    """The shipped corpus folder next to the package (a source checkout), if any."""
+    here = Path(__file__).resolve().parent.parent / "corpora" / "default"
+    return here if here.is_dir() else None
+
+
+def team_calls(store: "Store", paths: Sequence[str | Path] | None = None) -> tuple[list[Call], str]:
+    """The calls a call is coached against, and where they come from.
+
+    ``paths`` (corpus files or folders) if given, else the shipped corpus, else the
+    stored calls that have an outcome."""
+    from .corpora import read_corpus
+
+    if paths:
+        return read_corpus(*paths), ", ".join(str(p) for p in paths)
+    shipped = default_team_path()
+    if shipped is not None:
+        return read_corpus(shipped), "the default corpus"
+    calls = [store.get_call(s.call_id) for s in store.list_calls() if s.outcome]
+    return calls, "the stored calls"
+
+
+@dataclass(frozen=True)
+class CallContext:
+    """What the review screen shows beside the transcript."""
+
+    call_id: str
+    metrics: Any  # metrics.CallMetrics
+    coaching: Any = None  # insights.CoachingContext, None until the team is known
+
+
+def call_context(call: Call, team: Sequence[Call] | None) -> CallContext:
+    """The call's metrics (``metrics.call_metrics``) and, given the team, its coaching points
+    (``insights.coach``)."""
+    from .insights import coach
+    from .metrics import call_metrics
+
+    return CallContext(call.call_id, call_metrics(call), coach(call, team) if team is not None else None)
+
+
+# --------------------------------------------------------------------------- retrain
+
+
+@dataclass(frozen=True)
+class LabelScore:
+    task: str
+    label: str
+    before: float | None
+    after: float | None
+    support: int
+
+    @property
+    def change(self) -> float | None:
+        if self.before is None or self.after is None:
+            return None
+        return self.after - self.before
+
+
+@dataclass
+class RetrainResult:
+    """A model trained with the reviews, compared with the model in use."""
+
+    model: "Model"
+    old_model_id: str | None
+    n_reviewed_calls: int
+    n_reviewed_passages: int
+    n_corpus_calls: int
+    #: per task and label: F1 on the reviewed passages (the manager's labels) before and after
+    scores: tuple[LabelScore, ...]
+    #: task -> macro-F1 before and after on the reviewed passages
+    macro: Mapping[str, tuple[float | None, float | None]]
+    #: (passage, task) predictions on the reviewed calls that the new model changes
+    n_changed: int
+    n_compared: int
+    notes: tuple[str, ...] = ()
+    sources: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _corpus_sources(model: "Model | None", paths: Sequence[str | Path] | None) -> list[Path]:
+    if paths:
+        return [Path(p) for p in paths]
+    from .artifacts import repo_root
+
+    found: list[Path] = []
+    given = (model.meta.get("corpus", {}).get("sources", []) if model is not None else [])
+    for src in given:
+        if not isinstance(src, str) or src.startswith("reviews"):
+            continue
+        for base in filter(None, [Path.cwd(), repo_root(), model.path.parent.parent if model and model.path else None]):
+            cand = Path(src) if Path(src).is_absolute() else base / src
+            if cand.exists():
+                found.append(cand)
+                break
+    if not found and default_team_path() is not None:
+        found.append(default_team_path())  # type: ignore[arg-type]
+    return found
+
+
+def _labels_of(calls: Sequence[Call], task: str) -> list[tuple[int, int, str]]:
+    return [(ci, p.index, p.label(task)) for ci, c in enumerate(calls) for p in c.passages if p.label(task)]
+
+
+def retrain(store: "Store", model: "Model | None", *, corpus: Sequence[str | Path] | None = None,
+            progress: Progress | None = None, train_fn: Callable[..., "Model"] | None = None) -> RetrainResult:
+    """Train a new model on the corpus plus the store's reviews and compare it with ``model``.
+
+    The comparison is on the reviewed passages, the manager's labels taken as right:
+    per-label F1 of the old and of the new model (the new one was trained on them, so
+    its figure says how well it took the corrections in, not how it does on new calls),
+    and how many predictions on the reviewed calls change. Nothing is saved.
+    """
+    from .corpora import read_corpus
+    from .evaluate import task_report
+    from .train import train
+
+    say = progress or (lambda *_: None)
+    steps = {"n": 0, "total": 18}
+
+    def step(message: str) -> None:
+        steps["n"] += 1
+        steps["total"] = max(steps["total"], steps["n"] + 3)
+        say(steps["n"], steps["total"], message)
+
+    step("reading the reviews")
+    reviewed = store.reviewed_calls()
+    n_passages = sum(1 for c in reviewed for p in c.passages if p.behavior or p.stage)
+    if not reviewed:
+        raise UsageError("no reviewed passages to learn from yet",
+                         hint="accept or relabel some passages first (a, b, s on the call screen)")
+    sources = _corpus_sources(model, corpus)
+    step("reading the corpus")
+    base = read_corpus(*sources) if sources else []
+    by_id = {c.call_id: c for c in base}
+    for rc in reviewed:
+        by_id[rc.call_id] = rc
+    calls = list(by_id.values())
+    new = (train_fn or train)(calls, cv_folds=0, progress=lambda m: step(m),
+                              sources=[str(s) for s in sources] + [f"reviews ({len(reviewed)} calls)"])
+    step("comparing the models on the reviewed calls")
+    current = [store.get_call(c.call_id) for c in reviewed]  # with the predictions shown now
+    after = new.classifier.predict_calls(current, explain=0)
+    before = model.classifier.predict_calls(current, explain=0) if model is not None else None
+    scores: list[LabelScore] = []
+    macro: dict[str, tuple[float | None, float | None]] = {}
+    n_changed = n_compared = 0
+    notes: list[str] = []
+    for task in TASKS:
+        gold = _labels_of(reviewed, task)
+        if task not in new.tasks:
+            continue
+        y = [lab for _ci, _i, lab in gold]
+        pa = [after[ci][task][i]["label"] for ci, i, _ in gold]
+        ra = task_report(y, pa) if y else None
+        rb = None
+        if before is not None and task in model.tasks and y:  # type: ignore[union-attr]
+            pb = [before[ci][task][i]["label"] for ci, i, _ in gold]
+            rb = task_report(y, pb)
+        if ra is not None:
+            labels = sorted(set(y))
+            for lab in labels:
+                scores.append(LabelScore(
+                    task, lab,
+                    rb["per_label"][lab]["f1"] if rb and lab in rb["per_label"] else None,
+                    ra["per_label"][lab]["f1"],
+                    ra["per_label"][lab]["support"]))
+            macro[task] = (rb["macro_f1"] if rb else None, ra["macro_f1"])
+        if before is not None and task in model.tasks:  # type: ignore[union-attr]
+            for ci, c in enumerate(current):
+                for i in range(len(c.passages)):
+                    n_compared += 1
+                    n_changed += before[ci][task][i]["label"] != after[ci][task][i]["label"]
+    if not sources:
+        notes.append("no training corpus was found: the new model learned from the reviews alone")
+    if model is None:
+        notes.append("no model was in use: there is nothing to compare with")
+    step("done")
+    return RetrainResult(model=new, old_model_id=model.id if model is not None else None,
+                         n_reviewed_calls=len(reviewed), n_reviewed_passages=n_passages,
+                         n_corpus_calls=len(base), scores=tuple(scores), macro=macro,
+                         n_changed=n_changed, n_compared=n_compared, notes=tuple(notes),
+                         sources=tuple(str(s) for s in sources))
+
+
+def keep_model(store: "Store", model: "Model", *, out_dir: str | Path | None = None,
+               annotate: Annotate | None = None, progress: Progress | None = None) -> Path:
+    """Save the retrained model, make it the current one, and label the calls still
+    under review with it (their decisions are kept). Returns the model folder."""
+    from .artifacts import save_model, set_current_model, user_models_dir
+
+    target = Path(out_dir) if out_dir else user_models_dir() / model.id
+    save_model(model, target)
+    set_current_model(target)
+    open_ids = [s.call_id for s in store.list_calls() if s.status != "done"]
+    annotate_stored(store, open_ids, model, annotate=annotate, progress=progress)
+    return target
+
+
+# --------------------------------------------------------------------------- navigation
+
+
+_CLOCK = re.compile(r"^\s*(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:\.\d+)?)\s*$")
+
+
+def parse_clock(text: str) -> float | None:
+    """'12:03' or '1:02:03' or '75' (seconds) -> seconds; None if it is not a time."""
+    m = _CLOCK.match(text)
+    if m:
+        h, mnt, s = m.groups()
+        return int(h or 0) * 3600 + int(mnt) * 60 + float(s)
+    try:
+        return float(text.strip())
+    except ValueError:
+        return None
+
+
+def passage_at(call: Call, target: str) -> int | None:
+    """The passage at a time ('12:03') or with a number ('#12'): the last one starting at
+    or before the time. None when the call has no such passage or no times."""
+    t = target.strip()
+    if t.startswith("#"):
+        try:
+            n = int(t[1:])
+        except ValueError:
+            return None
+        return n if 0 <= n < len(call.passages) else None
+    seconds = parse_clock(t)
+    if seconds is None:
+        return None
+    timed = [p for p in call.passages if p.start is not None]
+    if not timed:
+        n = int(seconds)
+        return n if ":" not in t and 0 <= n < len(call.passages) else None
+    best: Passage | None = None
+    for p in timed:
+        if p.start <= seconds and (best is None or p.start >= best.start):  # type: ignore[operator]
+            best = p
+    return (best or timed[0]).index
+
+
+# --------------------------------------------------------------------------- export
+
+#: the export formats offered for one call's review, best first, when the export module has them
+PREFERRED_FORMATS = ("md", "html", "docx", "json", "csv", "jsonl")
+SUFFIXES = {"md": ".md", "html": ".html", "docx": ".docx", "json": ".json", "csv": ".csv", "jsonl": ".jsonl"}
+
+
+def export_formats() -> tuple[str, ...]:
+    """The formats one call's review can be exported to here (Markdown first); empty while
+    this installation has no export module."""
+    try:
+        from . import export as _export
+    except ImportError:
+        return ()
+    have = tuple(getattr(_export, "FORMATS", ()))
+    return tuple(f for f in PREFERRED_FORMATS if f in have) + tuple(f for f in have if f not in PREFERRED_FORMATS)
+
+
+def export_call(store: "Store", call_id: str, path: str | Path, fmt: str = "md",
+                team: Sequence[Call] | None = None) -> Path:
+    """Write one call's review and feedback (``callreview.export``); returns the file."""
+    if fmt not in export_formats():
+        raise ExportError(f"export to {fmt!r} is not available in this installation",
+                          hint="use one of: " + (", ".join(export_formats()) or "none yet; the review is kept "
+                                                 "in the store meanwhile"))
+    from .export import from_store, render, write_atomic
+
+    out = Path(path).expanduser()
+    data = from_store(store, call_id, team=team)
+    write_atomic(out, render([data], fmt))
+    return out

@@ -1,0 +1,658 @@
+"""The call review screen: the transcript beside the call's context (outcome, stage
+timeline, coaching points, metrics). Every edit goes to the store at once."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..records import TASKS
+from ..review import Comment
+from ..taxonomy import default_taxonomy
+from . import messages as msg
+from .keybar import KeyBar, group
+from .labels import outcome_text, readable, status_text
+from .status import ModelStatus
+from .widgets import METHOD_LEGEND, PassageStrip, StageBar, TranscriptTable, metrics_table
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..insights import CoachingPoint
+    from ..session import CallReview
+
+
+def label_choices(app, task: str, review: "CallReview | None" = None) -> list[str]:
+    """The labels a passage can get: the model's, in the taxonomy's order, then any other
+    label the call already uses; the taxonomy's when no model is loaded."""
+    tax = default_taxonomy()
+    order = list(tax.behaviors if task == "behavior" else tax.stages)
+    model = getattr(app, "model", None)
+    labels = list(model.labels(task)) if model is not None and task in model.tasks else list(order)
+    if review is not None:
+        labels += [p.label(task) for p in review.call.passages if p.label(task)]
+    seen: dict[str, None] = {}
+    for lab in sorted(labels, key=lambda x: (order.index(x) if x in order else len(order), x)):
+        seen.setdefault(lab, None)
+    return list(seen)
+
+
+def readable_message(text: str) -> str:
+    """Coaching messages name labels ('implication_question'); show them readably."""
+    tax = default_taxonomy()
+    for lab in sorted(set(tax.behaviors) | set(tax.stages), key=len, reverse=True):
+        text = re.sub(rf"\b{re.escape(lab)}\b", readable(lab).lower(), text)
+    return text
+
+
+class CallScreen(Screen):
+    HELP_TITLE = "Call review"
+    BINDINGS = [
+        Binding("enter", "detail", "Detail", tooltip="Open the passage: probabilities, alternatives, why"),
+        Binding("a", "accept", "Accept", tooltip="Accept the model's labels and go to the next passage"),
+        Binding("b", "relabel('behavior')", "Behavior", tooltip="Relabel the behavior (picker)"),
+        Binding("s", "relabel('stage')", "Stage", tooltip="Relabel the stage (picker)"),
+        Binding("x", "skip", "Skip", tooltip="No label for this passage, and go to the next one"),
+        Binding("c", "comment", "Comment", tooltip="Comment on the passage"),
+        Binding("n", "next_unsure", "Next unsure", group=group("Unsure"),
+                tooltip="Next passage the model is unsure of"),
+        Binding("N", "previous_unsure", "Previous unsure", key_display="N", group=group("Unsure"),
+                tooltip="Previous passage the model is unsure of"),
+        Binding("right_square_bracket", "next_unreviewed", "Next unreviewed", key_display="]",
+                group=group("Unreviewed"), tooltip="Next passage without your decision"),
+        Binding("left_square_bracket", "previous_unreviewed", "Previous unreviewed", key_display="[",
+                group=group("Unreviewed"), tooltip="Previous passage without your decision"),
+        Binding("f", "filter", "Filter", tooltip="Show only a behavior, a stage or a speaker"),
+        Binding("slash", "search", "Search", key_display="/", tooltip="Show only passages with some words"),
+        Binding("t", "jump", "Time", tooltip="Jump to a time (12:30) or a passage (#40)"),
+        Binding("o", "outcome", "Outcome", tooltip="Set the call's outcome"),
+        Binding("w", "feedback", "Feedback", tooltip="Write the call's feedback; outcome; mark done"),
+        Binding("d", "done", "Done", tooltip="Mark the review done (again: reopen it)"),
+        Binding("e", "export", "Export", tooltip="Export this call's review (Markdown, HTML, Word...)"),
+        Binding("u", "undo", "Undo", tooltip="Take back the last edit on this call"),
+        Binding("Q", "app.queue", "Queue", key_display="Q",
+                tooltip="The least-confident passages of all calls, one after another"),
+        Binding("R", "app.retrain", "Retrain", key_display="R", tooltip="Retrain the model with your reviews"),
+        Binding("escape", "back", "Library", tooltip="Back to the library of calls"),
+    ]
+
+    def __init__(self, call_id: str, cursor: int | None = None) -> None:
+        super().__init__()
+        self.call_id = call_id
+        self.review: "CallReview | None" = None
+        self.context = None
+        self.filters: dict[str, str | None] = {"behavior": None, "stage": None, "speaker": None}
+        self.search = ""
+        self._start_cursor = cursor
+        self._evidence: dict[int, int] = {}
+
+    # ------------------------------------------------------------- layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="call-body"):
+            with Vertical(id="transcript-pane"):
+                yield Static("", id="call-title", classes="screen-title")
+                yield TranscriptTable(id="transcript")
+                yield PassageStrip(id="passage-strip")
+            with VerticalScroll(id="context-pane"):
+                yield Static("", id="outcome-box")
+                yield Label("Stage timeline", classes="section-title")
+                yield StageBar(id="timeline")
+                yield Label("Coaching points", classes="section-title")
+                yield OptionList(id="coaching")
+                yield Label("Call metrics", classes="section-title")
+                yield Static("", id="metrics")
+                yield Static(METHOD_LEGEND, id="metrics-legend")
+                yield Static("", id="feedback-box")
+        yield ModelStatus()
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        table = self.query_one(TranscriptTable)
+        table.loading = True
+        table.focus()
+        self.load()
+
+    # --------------------------------------------------------------- data
+
+    def load(self, cursor: int | None = None) -> None:
+        from ..session import load_review
+
+        store, cid = self.app.store, self.call_id
+        if store is None:
+            return
+        self.app.run_job(f"opening call {cid}", lambda: msg.ReviewLoaded(load_review(store, cid), cursor),
+                         target=self)
+
+    @on(msg.ReviewLoaded)
+    def _loaded(self, event: msg.ReviewLoaded) -> None:
+        event.stop()
+        self.review = event.review
+        table = self.query_one(TranscriptTable)
+        cursor = event.cursor if event.cursor is not None else self._start_cursor
+        self._start_cursor = None
+        table.show(self.review, self.shown_indices(), keep_cursor=cursor is None, cursor_index=cursor)
+        table.loading = False
+        self._refresh_header()
+        self._refresh_strip()
+        self._refresh_feedback()
+        self.compute_context()
+
+    def store_changed(self, call_id: str | None = None) -> None:
+        if call_id is None or call_id == self.call_id:
+            self.load()
+
+    def team_ready(self) -> None:
+        self.compute_context()
+
+    def compute_context(self) -> None:
+        from ..session import call_context
+
+        if self.review is None:
+            return
+        call, team = self.review.call, self.app.team
+        self.app.run_job(f"coaching {self.call_id}", lambda: msg.ContextReady(call_context(call, team)),
+                         target=self)
+
+    @on(msg.ContextReady)
+    def _context_ready(self, event: msg.ContextReady) -> None:
+        event.stop()
+        self.context = event.context
+        cm = event.context.metrics
+        bar = self.query_one(StageBar)
+        bar.spans = cm.timeline
+        bar.method = cm.timeline_method
+        self.query_one("#metrics", Static).update(metrics_table(cm))
+        coaching = self.query_one("#coaching", OptionList)
+        highlighted = coaching.highlighted
+        coaching.clear_options()
+        ctx = event.context.coaching
+        if ctx is None:
+            coaching.add_option(Option(Text("waiting for the team's calls…", style="dim"), disabled=True))
+        elif not ctx.points:
+            note = "; ".join(ctx.notes) or "nothing stands out against the team's successful calls"
+            coaching.add_option(Option(Text(note, style="dim"), disabled=True))
+        else:
+            for k, p in enumerate(ctx.points, 1):
+                t = Text()
+                t.append(f"{k}. ", style="bold")
+                t.append(readable_message(p.message))
+                where = "where it would usually be" if p.absent else "evidence"
+                t.append(f"\n   ↳ {where}: passages {', '.join(map(str, p.passages[:6]))}"
+                         f"{'…' if len(p.passages) > 6 else ''}", style="dim")
+                coaching.add_option(Option(t, id=str(k - 1)))
+            if highlighted is not None and highlighted < coaching.option_count:
+                coaching.highlighted = highlighted
+
+    # ----------------------------------------------------------- showing
+
+    def shown_indices(self) -> list[int]:
+        if self.review is None:
+            return []
+        f, q = self.filters, self.search.strip().lower()
+        out = []
+        for p in self.review.call.passages:
+            if f["behavior"] and p.behavior != f["behavior"]:
+                continue
+            if f["stage"] and p.stage != f["stage"]:
+                continue
+            if f["speaker"] and p.speaker != f["speaker"]:
+                continue
+            if q and q not in p.text.lower():
+                continue
+            out.append(p.index)
+        return out
+
+    def _refresh_header(self) -> None:
+        r = self.review
+        if r is None:
+            return
+        c = r.call
+        title = Text(c.title or c.call_id, style="bold")
+        if c.seller:
+            title.append(f"  ·  seller {c.seller}")
+        title.append(f"  ·  {len(c.passages)} passages")
+        table = self.query_one(TranscriptTable)
+        active = [f"{readable(k)}: {readable(v) if k != 'speaker' else v}" for k, v in self.filters.items() if v]
+        if self.search:
+            active.append(f"text “{self.search}”")
+        if active:
+            title.append(f"\nshowing {len(table.indices)} of {len(c.passages)} · " + " · ".join(active)
+                         + "  (f: change filter)", style="bold #d95f0e")
+        self.query_one("#call-title", Static).update(title)
+        box = Text()
+        box.append("Outcome  ", style="bold")
+        box.append_text(outcome_text(c.outcome))
+        box.append("   o: change\n", style="dim")
+        box.append("Review   ", style="bold")
+        box.append_text(status_text(r.status))
+        box.append(f"  ·  {r.n_reviewed}/{len(c.passages)} reviewed  ·  ")
+        box.append(f"{r.n_unsure} unsure", style="bold #d7301f" if r.n_unsure else "")
+        self.query_one("#outcome-box", Static).update(box)
+
+    def _refresh_strip(self) -> None:
+        table = self.query_one(TranscriptTable)
+        self.query_one(PassageStrip).show(self.review, table.current_index())
+
+    def _refresh_feedback(self) -> None:
+        r = self.review
+        if r is None:
+            return
+        from .dialogs import FEEDBACK_TITLES
+
+        t = Text()
+        fb = r.feedback
+        if fb.is_empty:
+            t.append("Feedback: none yet (w to write it)", style="dim")
+        else:
+            t.append("Feedback\n", style="bold")
+            for name, value in fb.as_dict().items():
+                if value:
+                    t.append(f"{FEEDBACK_TITLES.get(name, name)}: ", style="bold")
+                    t.append(value.splitlines()[0][:120] + "\n")
+        self.query_one("#feedback-box", Static).update(t)
+
+    @on(DataTable.RowHighlighted, "#transcript")
+    def _row(self) -> None:
+        self._refresh_strip()
+
+    @on(DataTable.RowSelected, "#transcript")
+    def _selected(self) -> None:
+        self.action_detail()
+
+    def current(self) -> int | None:
+        return self.query_one(TranscriptTable).current_index()
+
+    def go_to(self, index: int) -> None:
+        table = self.query_one(TranscriptTable)
+        if not table.go_to(index) and self.review is not None:
+            self.filters = {k: None for k in self.filters}
+            self.search = ""
+            table.show(self.review, self.shown_indices(), cursor_index=index)
+            self._refresh_header()
+            self.notify("Filters cleared to show that passage", timeout=2)
+        self._refresh_strip()
+
+    def _after_edit(self, index: int) -> None:
+        table = self.query_one(TranscriptTable)
+        table.update_passage(self.review, index)
+        self._refresh_header()
+        self._refresh_strip()
+        self.compute_context()
+
+    # ---------------------------------------------------------- editing
+
+    def decide(self, index: int, task: str, action: str, label: str | None = None) -> bool:
+        store = self.app.store
+        if store is None or self.review is None:
+            return False
+        ok = self.app.guarded(lambda: store.decide(self.call_id, index, task, action, label,
+                                                   reviewer=self.app.reviewer))
+        if ok is None:
+            return False
+        self.review = self.review.with_decision(index, task, action, label)
+        self._after_edit(index)
+        return True
+
+    def accept(self, index: int) -> int:
+        """Accept the model's label for every task of the passage not decided yet."""
+        p = self.review.call.passages[index]
+        todo = [t for t in TASKS if t in p.predictions and self.review.decision(index, t) is None]
+        if not p.predictions:
+            self.notify("The model has not labeled this passage: relabel it with b or s", severity="warning")
+            return 0
+        if not todo:
+            self.notify("Already reviewed: relabel with b or s, or undo with u", timeout=2)
+        return sum(self.decide(index, t, "accept") for t in todo)
+
+    def skip(self, index: int) -> int:
+        p = self.review.call.passages[index]
+        tasks = [t for t in TASKS if t in p.predictions or p.label(t)]
+        todo = [t for t in tasks if (d := self.review.decision(index, t)) is None or d.action != "skip"]
+        return sum(self.decide(index, t, "skip") for t in todo)
+
+    def relabel(self, index: int, task: str, then=None) -> None:
+        from .dialogs import Picker
+
+        p = self.review.call.passages[index]
+        labels = label_choices(self.app, task, self.review)
+        pred = p.predictions.get(task)
+        hint = None
+        if pred is not None:
+            hint = (f"model: {readable(pred.label)} {pred.probability:.0%}"
+                    + "".join(f" · {readable(a)} {q:.0%}" for a, q in pred.alternatives[:2])
+                    + "\npress a label's key · / search · ↑↓ enter · esc cancel")
+
+        def picked(label: str | None) -> None:
+            if label is None:
+                return
+            if self.decide(index, task, "relabel", label):
+                self.notify(f"Passage {index}: {task} is now {readable(label)}", timeout=2)
+            if then is not None:
+                then()
+
+        self.app.push_screen(Picker(f"{readable(task)} for passage {index}",
+                                    [(lab, readable(lab)) for lab in labels], p.label(task), hint), picked)
+
+    def comment(self, index: int, then=None) -> None:
+        from .dialogs import Prompt
+
+        def done(text: str | None) -> None:
+            store = self.app.store
+            if text and text.strip() and store is not None and self.review is not None:
+                eid = self.app.guarded(lambda: store.comment(self.call_id, index, text, reviewer=self.app.reviewer))
+                if eid is not None:
+                    self.review = self.review.with_comment(
+                        Comment(eid, self.call_id, index, text.strip(), self.app.reviewer, ""))
+                    self._after_edit(index)
+                    self.notify(f"Comment saved on passage {index}", timeout=2)
+            if then is not None:
+                then()
+
+        self.app.push_screen(Prompt(f"Comment on passage {index}", placeholder="what the seller should hear"),
+                             done)
+
+    def set_outcome(self, outcome: str | None) -> bool:
+        store = self.app.store
+        if store is None or self.review is None:
+            return False
+        if outcome == self.review.call.outcome:
+            return True
+        if self.app.guarded(lambda: store.set_outcome(self.call_id, outcome, reviewer=self.app.reviewer)) is None:
+            return False
+        self.review = self.review.with_outcome(outcome)
+        self._refresh_header()
+        self.compute_context()
+        return True
+
+    def set_status(self, status: str) -> bool:
+        from dataclasses import replace
+
+        store = self.app.store
+        if store is None or self.review is None or status == self.review.status:
+            return False
+        if self.app.guarded(lambda: store.set_status(self.call_id, status, reviewer=self.app.reviewer)) is None:
+            return False
+        self.review = replace(self.review, status=status)
+        self._refresh_header()
+        return True
+
+    def save_feedback(self, fields: dict[str, str | None], outcome: str | None, done: bool) -> None:
+        from dataclasses import replace
+
+        from ..review import Feedback
+
+        store = self.app.store
+        if store is None or self.review is None:
+            return
+        old = self.review.feedback.as_dict()
+        changed = {k: v for k, v in fields.items() if (v or "").strip() != (old.get(k) or "")}
+        if changed:
+            if self.app.guarded(lambda: store.set_feedback(self.call_id, reviewer=self.app.reviewer,
+                                                           **changed)) is not None:
+                merged = {**old, **{k: ((v or "").strip() or None) for k, v in changed.items()}}
+                status = "in_progress" if self.review.status == "new" else self.review.status
+                self.review = replace(self.review, feedback=Feedback(**merged), status=status)
+        self.set_outcome(outcome)
+        if done and self.review.status != "done":
+            self.set_status("done")
+        elif not done and self.review.status == "done":
+            self.set_status("in_progress")
+        self._refresh_header()
+        self._refresh_feedback()
+
+    # ---------------------------------------------------------- actions
+
+    def _need(self) -> int | None:
+        if self.review is None:
+            return None
+        index = self.current()
+        if index is None:
+            self.notify("No passage here: change the filter (f) or search (/)", timeout=2)
+        return index
+
+    def _advance(self) -> None:
+        self.query_one(TranscriptTable).action_cursor_down()
+
+    def action_accept(self) -> None:
+        index = self._need()
+        if index is not None and self.accept(index):
+            self._advance()
+
+    def action_skip(self) -> None:
+        index = self._need()
+        if index is not None and self.skip(index):
+            self._advance()
+
+    def action_relabel(self, task: str) -> None:
+        index = self._need()
+        if index is not None:
+            self.relabel(index, task)
+
+    def action_comment(self) -> None:
+        index = self._need()
+        if index is not None:
+            self.comment(index)
+
+    def action_detail(self) -> None:
+        from .passage import PassageScreen
+
+        index = self._need()
+        if index is not None:
+            self.app.push_screen(PassageScreen(self, index))
+
+    def _find(self, step: int, want) -> None:
+        table = self.query_one(TranscriptTable)
+        if self.review is None or not table.indices:
+            return
+        rows = table.indices
+        start = table.cursor_row
+        n = len(rows)
+        for k in range(1, n + 1):
+            row = (start + step * k) % n
+            if want(rows[row]):
+                if (step > 0 and row <= start) or (step < 0 and row >= start):
+                    self.notify("Wrapped around the call", timeout=1.5)
+                table.move_cursor(row=row, scroll=True)
+                return
+        self.notify("None left in view", timeout=2)
+
+    def action_next_unsure(self) -> None:
+        self._find(1, lambda i: self.review.is_unsure(i))
+
+    def action_previous_unsure(self) -> None:
+        self._find(-1, lambda i: self.review.is_unsure(i))
+
+    def action_next_unreviewed(self) -> None:
+        self._find(1, lambda i: not self.review.is_reviewed(i))
+
+    def action_previous_unreviewed(self) -> None:
+        self._find(-1, lambda i: not self.review.is_reviewed(i))
+
+    def action_filter(self) -> None:
+        from collections import Counter
+
+        from .dialogs import Picker
+
+        if self.review is None:
+            return
+        call = self.review.call
+        options: list[tuple[str, str]] = [("clear:", "Show every passage (clear filters and search)")]
+        counts = {t: Counter(p.label(t) for p in call.passages if p.label(t)) for t in TASKS}
+        for task in TASKS:
+            for lab in label_choices(self.app, task, self.review):
+                if counts[task].get(lab):
+                    options.append((f"{task}:{lab}", f"{readable(task)}: {readable(lab)} ({counts[task][lab]})"))
+        speakers = Counter(p.speaker for p in call.passages if p.speaker)
+        for name in call.speakers:
+            role = call.roles.get(name)
+            options.append((f"speaker:{name}", f"Speaker: {name}{f' ({role})' if role else ''} ({speakers[name]})"))
+
+        def picked(value: str | None) -> None:
+            if value is None:
+                return
+            kind, _, what = value.partition(":")
+            if kind == "clear":
+                self.filters = {k: None for k in self.filters}
+                self.search = ""
+            else:
+                self.filters[kind] = what
+            self._reshow()
+
+        self.app.push_screen(Picker("Show only…", options, hint="filters add up · pick the first line to clear "
+                                    "· press a key · / search · esc cancel"), picked)
+
+    def _reshow(self) -> None:
+        table = self.query_one(TranscriptTable)
+        current = table.current_index()
+        table.show(self.review, self.shown_indices())
+        if current is not None:
+            table.go_to(current)
+        self._refresh_header()
+        self._refresh_strip()
+
+    def action_search(self) -> None:
+        from .dialogs import Prompt
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            self.search = text.strip()
+            self._reshow()
+            if self.search and not self.query_one(TranscriptTable).indices:
+                self.notify(f"No passage contains “{self.search}”", severity="warning")
+
+        self.app.push_screen(Prompt("Show passages containing…", self.search,
+                                    hint="enter to search · empty to show every passage · esc to cancel"), done)
+
+    def action_jump(self) -> None:
+        from ..session import passage_at
+        from .dialogs import Prompt
+
+        def done(text: str | None) -> None:
+            if not text or self.review is None:
+                return
+            index = passage_at(self.review.call, text)
+            if index is None:
+                self.notify(f"No passage at “{text}”: give a time like 12:30 or a passage number like #40",
+                            severity="warning")
+                return
+            self.go_to(index)
+
+        self.app.push_screen(Prompt("Jump to a time or passage", placeholder="12:30 or #40",
+                                    hint="a time (m:ss or h:mm:ss) or # and a passage number · esc to cancel"), done)
+
+    def action_outcome(self) -> None:
+        from .dialogs import Picker
+
+        if self.review is None:
+            return
+        outcomes = list(default_taxonomy().outcomes)
+        current = self.review.call.outcome
+        if current and current not in outcomes:
+            outcomes.append(current)
+        options = [(o, readable(o)) for o in outcomes] + [("", "Not set (unknown)")]
+
+        def picked(value: str | None) -> None:
+            if value is None:
+                return
+            if self.set_outcome(value or None):
+                self.notify(f"Outcome: {readable(value or None, 'not set')}", timeout=2)
+
+        self.app.push_screen(Picker("Outcome of the call", options, current or ""), picked)
+
+    def action_feedback(self) -> None:
+        from .dialogs import FeedbackScreen
+
+        if self.review is None:
+            return
+        r = self.review
+        self.app.push_screen(FeedbackScreen(r.feedback, r.call.outcome, r.status == "done",
+                                            default_taxonomy().outcomes, self.save_feedback,
+                                            r.call.title or r.call_id))
+
+    def action_done(self) -> None:
+        if self.review is None:
+            return
+        if self.review.status == "done":
+            if self.set_status("in_progress"):
+                self.notify("Review reopened", timeout=2)
+        elif self.set_status("done"):
+            self.notify("Review marked done", timeout=2)
+
+    def action_export(self) -> None:
+        from ..errors import ExportError
+        from ..session import export_formats
+        from .dialogs import ExportScreen
+
+        formats = export_formats()
+        if not formats:
+            self.app.show_error(ExportError("no export format is available in this installation",
+                                            hint="the review is kept in the store; export it later"))
+            return
+        base = Path(self.app.settings.export_dir or ".")
+        default = base / f"{self.call_id}-review"
+
+        def chosen(answer: tuple[str, str] | None) -> None:
+            if not answer:
+                return
+            self.export(answer[0], answer[1])
+
+        self.app.push_screen(ExportScreen(str(default), formats), chosen)
+
+    def export(self, path: str, fmt: str = "md") -> None:
+        from ..session import SUFFIXES, export_call
+
+        p = Path(path)
+        if not p.suffix:
+            p = p.with_name(p.name + SUFFIXES.get(fmt, ""))
+        store, cid, team = self.app.store, self.call_id, self.app.team
+        self.app.run_job("exporting", lambda: msg.Exported(export_call(store, cid, p, fmt, team=team)),
+                         target=self)
+
+    @on(msg.Exported)
+    def _exported(self, event: msg.Exported) -> None:
+        event.stop()
+        self.notify(f"Wrote {event.path}", title="Exported")
+
+    def action_undo(self) -> None:
+        store = self.app.store
+        if store is None:
+            return
+        event = self.app.guarded(lambda: store.undo(self.call_id, reviewer=self.app.reviewer))
+        if event is None:
+            self.notify("Nothing left to undo on this call", timeout=2)
+            return
+        self.notify(f"Undone: {event.describe()}", timeout=3)
+        self.load(cursor=event.index if event.index is not None else self.current())
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    # ------------------------------------------------------- coaching jumps
+
+    @on(OptionList.OptionSelected, "#coaching")
+    def _point(self, event: OptionList.OptionSelected) -> None:
+        ctx = self.context.coaching if self.context is not None else None
+        if ctx is None or event.option.id is None:
+            return
+        k = int(event.option.id)
+        point: "CoachingPoint" = ctx.points[k]
+        if not point.passages:
+            return
+        n = self._evidence.get(k, -1) + 1
+        n %= len(point.passages)
+        self._evidence[k] = n
+        self.go_to(point.passages[n])
+        what = "where it would usually be" if point.absent else "evidence"
+        self.notify(f"{readable(what)} {n + 1} of {len(point.passages)}: passage {point.passages[n]}"
+                    + ("  (enter again for the next)" if len(point.passages) > 1 else ""), timeout=3)

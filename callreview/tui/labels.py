@@ -1,0 +1,91 @@
+"""How labels look: readable names and one color per behavior, stage, outcome and status.
+
+Colors are chosen once per label from the taxonomy order, so a label has the same color
+on every screen (chip in the transcript, band in the stage timeline, legend). Every
+colored thing also carries its name or letter, so nothing depends on color alone.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rich.style import Style
+from rich.text import Text
+
+from ..taxonomy import default_taxonomy
+
+#: background colors for behavior chips (light, with dark text): ColorBrewer Set3 + Paired
+BEHAVIOR_COLORS = (
+    "#8dd3c7", "#ffffb3", "#bebada", "#fb8072", "#80b1d3", "#fdb462", "#b3de69", "#fccde5",
+    "#d9d9d9", "#bc80bd", "#ccebc5", "#ffed6f", "#a6cee3", "#b2df8a", "#fb9a99", "#cab2d6",
+)
+#: background colors for stage bands (stronger, with dark text)
+STAGE_COLORS = ("#9ecae1", "#a1d99b", "#fdd0a2", "#fc9272", "#bcbddc", "#c7e9c0", "#fdae6b", "#d9d9d9")
+OUTCOME_COLORS = {"order": "#1a9850", "advance": "#66bd63", "continuation": "#fdae61", "no_sale": "#d73027"}
+STATUS_TEXT = {"new": "New", "in_progress": "In progress", "done": "Done"}
+
+#: the mark column of the transcript: readable without color
+MARKS = {"unsure": "?", "corrected": "✎", "skipped": "–", "accepted": "✓", None: " "}
+MARK_HELP = {"unsure": "the model is unsure (low confidence)", "corrected": "you relabeled it",
+             "skipped": "you skipped it", "accepted": "you accepted the model's label"}
+MARK_STYLE = {"unsure": "bold #d7301f", "corrected": "bold #2171b5", "skipped": "#888888",
+              "accepted": "#238b45", None: ""}
+
+_SPECIAL = {"need_payoff_question": "Need-payoff question", "no_sale": "No sale"}
+
+
+def readable(label: str | None, empty: str = "—") -> str:
+    """'implication_question' -> 'Implication question'."""
+    if not label:
+        return empty
+    if label in _SPECIAL:
+        return _SPECIAL[label]
+    words = label.replace("_", " ").replace("-", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def _pick(label: str, order: tuple[str, ...], palette: tuple[str, ...]) -> str:
+    if label in order:
+        return palette[order.index(label) % len(palette)]
+    return palette[sum(map(ord, label)) % len(palette)]
+
+
+@lru_cache(maxsize=256)
+def behavior_color(label: str) -> str:
+    return _pick(label, default_taxonomy().behaviors, BEHAVIOR_COLORS)
+
+
+@lru_cache(maxsize=64)
+def stage_color(label: str) -> str:
+    return _pick(label, default_taxonomy().stages, STAGE_COLORS)
+
+
+def color_for(task: str, label: str) -> str:
+    return behavior_color(label) if task == "behavior" else stage_color(label)
+
+
+def chip(task: str, label: str | None, width: int | None = None) -> Text:
+    """A label as colored chip text with its readable name (dark text on the label's color)."""
+    if not label:
+        return Text("—", style="dim")
+    name = readable(label)
+    if width is not None:
+        name = name if len(name) <= width else name[: width - 1] + "…"
+        name = name.ljust(width)
+    return Text(name, style=Style(color="#111111", bgcolor=color_for(task, label)))
+
+
+def outcome_text(outcome: str | None) -> Text:
+    if not outcome:
+        return Text("not set", style="dim italic")
+    color = OUTCOME_COLORS.get(outcome)
+    return Text(readable(outcome), style=Style(bold=True, color=color) if color else Style(bold=True))
+
+
+def status_text(status: str) -> Text:
+    style = {"done": "bold #238b45", "in_progress": "#d95f0e"}.get(status, "")
+    return Text(STATUS_TEXT.get(status, readable(status)), style=style)
+
+
+def percent(p: float | None) -> str:
+    return "" if p is None else f"{p * 100:.0f}%"

@@ -1,0 +1,279 @@
+"""The review screen's widgets: the transcript table, the stage bar, metrics, the passage strip."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from rich.table import Table
+from rich.text import Text
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.widgets import DataTable, Static
+from textual.widgets.data_table import ColumnKey
+
+from ..metrics import ESTIMATED, MEASURED, NOT_COMPUTABLE, format_time
+from .labels import MARK_STYLE, MARKS, chip, percent, readable, stage_color
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..metrics import CallMetrics, Metric, StageSpan
+    from ..records import Passage
+    from ..session import CallReview
+
+LABEL_WIDTH = 20
+#: widths of the fixed transcript columns (the passage column takes the rest)
+FIXED = {"when": 7, "who": 13, "label": LABEL_WIDTH, "conf": 4}
+COLUMNS = ("when", "who", "label", "conf", "text")
+
+
+def clip(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: max(1, n - 1)] + "…"
+
+
+class TranscriptTable(DataTable):
+    """The call's passages, two lines each: virtualized, so a long call stays fast."""
+
+    DEFAULT_CLASSES = "transcript"
+    BINDINGS = [Binding("enter", "select_cursor", "Detail", tooltip="Open the passage in detail")]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.review: "CallReview | None" = None
+        self.indices: list[int] = []
+        self._text_width = 40
+
+    def on_mount(self) -> None:
+        self.add_column("  Time", width=FIXED["when"], key="when")
+        self.add_column("Speaker", width=FIXED["who"], key="who")
+        self.add_column("Behavior / stage", width=FIXED["label"], key="label")
+        self.add_column("Conf", width=FIXED["conf"], key="conf")
+        self.add_column("Passage", width=self._text_width, key="text")
+
+    def _wanted_text_width(self) -> int:
+        width = self.size.width or 80
+        used = sum(FIXED.values()) + 2 * self.cell_padding * (len(FIXED) + 1) + 2
+        return max(20, width - used)
+
+    def on_resize(self) -> None:
+        w = self._wanted_text_width()
+        if w != self._text_width and self.review is not None:
+            self._text_width = w
+            self.columns[ColumnKey("text")].width = w
+            self.show(self.review, self.indices, keep_cursor=True)
+
+    def cells(self, review: "CallReview", index: int) -> list[Text]:
+        p = review.call.passages[index]
+        mark = review.mark(index)
+        commented = index in review.comments
+        clock = format_time(p.start) if p.start is not None else ""
+        when = Text(MARKS[mark], style=MARK_STYLE[mark])
+        when.append(f" {clock}\n")
+        when.append("*" if commented else " ", style="bold #2171b5")
+        when.append(f" #{index}", style="dim")
+        who = Text(clip(p.speaker or "—", FIXED["who"]))
+        who.append("\n" + (p.role or ""), style="dim")
+        label = chip("behavior", p.behavior, LABEL_WIDTH)
+        label.append("\n")
+        label.append_text(chip("stage", p.stage, LABEL_WIDTH))
+        b = p.predictions.get("behavior")
+        s = p.predictions.get("stage")
+        conf = Text(percent(b.probability) if b else "", style="bold #d7301f" if mark == "unsure" else "")
+        conf.append("\n" + (percent(s.probability) if s else ""), style="dim")
+        text = Text(clip(p.text, 2 * self._text_width - 2))
+        return [when, who, label, conf, text]
+
+    def show(self, review: "CallReview", visible: Sequence[int], *, keep_cursor: bool = False,
+             cursor_index: int | None = None) -> None:
+        """Fill the table with the ``visible`` passages of the review."""
+        current = cursor_index if cursor_index is not None else (self.current_index() if keep_cursor else None)
+        self.review = review
+        self.indices = list(visible)
+        if self.size.width:
+            self._text_width = self._wanted_text_width()
+            self.columns[ColumnKey("text")].width = self._text_width
+        self.clear()
+        self.add_rows_with_keys(review, self.indices)
+        if current is not None:
+            self.go_to(current)
+
+    def add_rows_with_keys(self, review: "CallReview", indices: Iterable[int]) -> None:
+        for i in indices:
+            self.add_row(*self.cells(review, i), height=2, key=str(i))
+
+    def update_passage(self, review: "CallReview", index: int) -> None:
+        self.review = review
+        key = str(index)
+        if index not in self.indices:
+            return
+        for col, value in zip(COLUMNS, self.cells(review, index)):
+            self.update_cell(key, col, value)
+
+    def current_index(self) -> int | None:
+        if not self.indices or self.row_count == 0:
+            return None
+        row = min(max(self.cursor_row, 0), len(self.indices) - 1)
+        return self.indices[row]
+
+    def go_to(self, index: int) -> bool:
+        """Move the cursor to a passage; False when it is not shown (filtered out)."""
+        try:
+            row = self.indices.index(index)
+        except ValueError:
+            return False
+        self.move_cursor(row=row, animate=False, scroll=True)
+        return True
+
+
+class StageBar(Static):
+    """The stage timeline as one bar: each stage's share of the call, in its color,
+    with its initial on it and a legend under it, so it reads without color too."""
+
+    spans: reactive[tuple] = reactive((), layout=True)
+    method: reactive[str] = reactive(NOT_COMPUTABLE)
+
+    def render(self) -> Text:
+        spans: Sequence["StageSpan"] = self.spans
+        width = max(10, (self.size.width or 40))
+        if not spans:
+            return Text("no stages labeled yet", style="dim")
+        cells: list[int] = []
+        total = sum(s.share for s in spans) or 1.0
+        for s in spans:
+            cells.append(max(1, round(s.share / total * width)))
+        while sum(cells) > width:
+            cells[cells.index(max(cells))] -= 1
+        bar = Text()
+        for s, n in zip(spans, cells):
+            name = readable(s.stage)
+            inside = (name if n >= len(name) + 1 else (name[:1] if s.stage else "·")).center(n)[:n]
+            bar.append(inside, style=f"#111111 on {stage_color(s.stage) if s.stage else '#444444'}")
+        bar.append("\n")
+        seen: dict[str | None, float] = {}
+        for s in spans:
+            seen[s.stage] = seen.get(s.stage, 0.0) + s.share
+        how = "of the time" if self.method == MEASURED else "of the words" if self.method == ESTIMATED else ""
+        legend = Text()
+        for stage, share in seen.items():
+            if legend:
+                legend.append("  ")
+            legend.append("■\u00a0", style=stage_color(stage) if stage else "#444444")
+            legend.append(f"{readable(stage, 'none')}\u00a0{share:.0%}".replace(" ", "\u00a0"))
+        bar.append_text(legend)
+        if how:
+            bar.append(f"\n(share {how})", style="dim")
+        return bar
+
+
+_METHOD = {MEASURED: "meas.", ESTIMATED: "est.", NOT_COMPUTABLE: "n/a"}
+METHOD_LEGEND = ("meas. measured from the call (cue times, words, labels) · est. estimated (word shares, "
+                 "the model's labels) · n/a the call cannot tell · Typical: a published correlation, not a rule")
+METRIC_NAMES = {
+    "duration": "Duration", "talk_ratio": "Seller talk", "longest_seller_monologue": "Longest monologue",
+    "longest_buyer_story": "Longest buyer story", "interactivity": "Speaker switches",
+    "patience": "Patience", "talking_speed": "Talking speed", "filler_rate": "Fillers",
+    "seller_questions": "Seller questions", "buyer_questions": "Buyer questions", "benefits": "Benefits",
+    "benefits_linked_to_need": "Benefits on a need", "information": "Information", "buyer_needs": "Buyer needs",
+    "summaries": "Summaries", "objections": "Objections", "objections_unanswered": "Unanswered objections",
+    "commitment_requested": "Asked for commitment", "buyer_committed": "Buyer committed",
+}
+
+
+def metric_name(name: str) -> str:
+    if name in METRIC_NAMES:
+        return METRIC_NAMES[name]
+    if "." in name:
+        head, tail = name.split(".", 1)
+        return f"  {readable(tail)}"
+    return readable(name)
+
+
+def metric_value(m: "Metric") -> str:
+    v = m.value
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if m.unit == "s":
+        return format_time(v) if v >= 60 else f"{v:.0f} s"
+    if isinstance(v, float):
+        text = f"{v:.1f}" if abs(v) < 100 else f"{v:.0f}"
+    else:
+        text = str(v)
+    unit = {"questions": "", "statements": "", "objections": "", "switches/min": "/min",
+            "per 100 words": "/100 w"}.get(m.unit or "", m.unit or "")
+    return f"{text}{'' if unit == '%' else ' '}{unit}".strip()
+
+
+def metric_reference(m: "Metric") -> str:
+    r = m.reference
+    if r is None:
+        return ""
+    unit = "" if r.unit in ("questions", "statements", "objections") else (r.unit or "")
+    if r.low is not None and r.high is not None:
+        return f"{r.low:g}–{r.high:g}{unit}"
+    if r.value is not None:
+        return f"~{r.value:g}{unit}"
+    return "see note"
+
+
+def metrics_table(cm: "CallMetrics") -> Table:
+    t = Table(box=None, show_header=True, header_style="bold", expand=True, padding=(0, 1, 0, 0))
+    t.add_column("Metric", ratio=4, no_wrap=True, overflow="ellipsis")
+    t.add_column("Value", ratio=2, justify="right", no_wrap=True)
+    t.add_column("How", width=5, no_wrap=True, style="dim")
+    t.add_column("Typical", ratio=2, no_wrap=True, style="italic")
+    for m in cm.metrics:
+        t.add_row(metric_name(m.name), metric_value(m), _METHOD.get(m.method, m.method), metric_reference(m))
+    return t
+
+
+def prediction_lines(p: "Passage", task: str, *, alternatives: int = 2) -> Text:
+    """'Behavior: [Rapport] 97% · else Agenda 2%, Other 1%', or, for a relabeled passage,
+    '[Summarizing] yours · the model said Rapport 97%'."""
+    pred = p.predictions.get(task)
+    label = p.label(task)
+    out = Text()
+    out.append(f"{readable(task)}: ", style="bold")
+    out.append_text(chip(task, label))
+    if pred is None:
+        return out
+    if label == pred.label:
+        out.append(f" {percent(pred.probability)}")
+    else:
+        out.append(f"  the model said {readable(pred.label)} {percent(pred.probability)}", style="italic")
+    alts = ", ".join(f"{readable(a)} {percent(q)}" for a, q in pred.alternatives[:alternatives])
+    if alts:
+        out.append(f" · else {alts}", style="dim")
+    return out
+
+
+class PassageStrip(Static):
+    """The whole text of the passage under the cursor, and why the model labeled it so."""
+
+    def show(self, review: "CallReview | None", index: int | None) -> None:
+        if review is None or index is None:
+            self.update("")
+            return
+        p = review.call.passages[index]
+        t = Text()
+        head = f"#{index}"
+        if p.start is not None:
+            head += f"  {format_time(p.start)}"
+        head += f"  {p.speaker or '—'}"
+        if p.role:
+            head += f" ({p.role})"
+        t.append(head, style="bold")
+        mark = review.mark(index)
+        if mark:
+            t.append(f"  [{mark}]", style=MARK_STYLE[mark])
+        t.append("\n" + p.text + "\n")
+        t.append_text(prediction_lines(p, "behavior"))
+        t.append("\n")
+        t.append_text(prediction_lines(p, "stage"))
+        b = p.predictions.get("behavior")
+        if b is not None and b.explanation:
+            t.append("\nwhy: ", style="bold")
+            t.append("; ".join(b.explanation[:4]), style="italic")
+        for c in review.comments.get(index, ()):
+            t.append(f"\n* {c.text}", style="bold #2171b5")
+        self.update(t)
