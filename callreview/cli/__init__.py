@@ -64,6 +64,7 @@ def _register() -> None:
     from . import insights as _insights  # noqa: F401
     from . import reviews as _reviews  # noqa: F401
     from . import classifier as _classifier  # noqa: F401
+    from . import review as _review  # noqa: F401
     from . import models as _models  # noqa: F401
     from . import export as _export  # noqa: F401
 
