@@ -130,7 +130,7 @@ def test_metrics_count_labels_the_manager_decided_as_measured(report, store):
 def test_markdown_report_holds_header_metrics_timeline_feedback_and_evidence(report):
     md = render([report], "md")
     assert md.startswith("# Coaching report: Bluewater Logistics - returns discovery")
-    for fact in ("**Date:** 2025-04-11", "**Seller:** Dana Ortiz", "**Outcome:** continuation",
+    for fact in ("**Call date:** 2025-04-11", "**Seller:** Dana Ortiz", "**Outcome:** continuation",
                  "**Reviewed by:** maria"):
         assert fact in md
     sections = ["## Key metrics", "## Stage timeline", "## Strengths", "## Things to improve",
@@ -218,7 +218,8 @@ def test_report_of_a_call_nobody_reviewed_says_so(store):
     md = render([data], "md")
     assert "**Reviewed by:** not reviewed: labels from the model" in md
     assert "No manager has commented on or corrected this call yet." in md
-    assert "## Strengths\n\n*Not written yet.*" in md
+    assert "## Feedback\n\nNo feedback yet: nobody has reviewed this call." in md
+    assert "## Strengths" not in md
 
 
 # ------------------------------------------------------------------ data

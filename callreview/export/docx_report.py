@@ -347,8 +347,12 @@ def _write_view(d: _Doc, v: ReportView, first: bool) -> None:
             if span.share / total >= 0.1:
                 d.run(d.cell_text(cell), span.stage if span.share / total >= 0.16 else f"{span.share:.0%}",
                       size=8.5, color="FFFFFF", bold=True)
-            d.run(d.cell_text(cells[1][k]), span.start, size=8, color=FAINT)
+            if span.share / total >= 0.06:  # narrower spans: no room for their start time
+                d.run(d.cell_text(cells[1][k]), span.start, size=8, color=FAINT)
         bar.rows[0].height = d.Cm(0.75)
+        for row in cells:  # keep the bar, its times and the legend on one page
+            for cell in row:
+                d.cell_text(cell).paragraph_format.keep_with_next = True
         d.cell_margins(bar, top=40, bottom=40, left=80, right=40)
         legend = d.para(before=6, after=6)
         totals: dict[str, tuple[str, float]] = {}
@@ -389,6 +393,8 @@ def _write_view(d: _Doc, v: ReportView, first: bool) -> None:
 
     # feedback
     d.heading("Feedback")
+    if v.feedback_empty:
+        d.para(v.feedback_empty, color=MUTED)
     for heading, text in v.feedback:
         color = CARD_COLORS.get(heading, FAINT)
         h = d.para(heading, size=8.5, bold=True, color=color, caps=True, before=8, after=2)

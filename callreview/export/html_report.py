@@ -129,7 +129,7 @@ def _timeline_svg(v: ReportView) -> str:
     parts = [f'<svg viewBox="0 0 {width} 62" role="img" aria-labelledby="tl-title" '
              'xmlns="http://www.w3.org/2000/svg">',
              f'<title id="tl-title">Stage timeline: {esc(", ".join(f"{t.stage} {t.share:.0%}" for t in v.timeline))}</title>']
-    x = 0.0
+    x, last_tick = 0.0, -100.0
     for t in v.timeline:
         w = t.share * width
         parts.append(f'<rect x="{x:.1f}" y="{top}" width="{max(w - 1.5, 0.5):.1f}" height="{bar_h}" rx="2" '
@@ -139,7 +139,8 @@ def _timeline_svg(v: ReportView) -> str:
             label = t.stage if len(t.stage) * 6.6 < w - 12 else f"{t.share:.0%}"
             parts.append(f'<text x="{x + 8:.1f}" y="{top + 22}" font-size="12.5" fill="#ffffff" '
                          f'font-family="inherit">{esc(label)}</text>')
-        if t.start:
+        if t.start and x - last_tick >= 44:
+            last_tick = x
             parts.append(f'<line x1="{x:.1f}" y1="{top + bar_h + 2}" x2="{x:.1f}" y2="{top + bar_h + 7}" '
                          'stroke="#aab4bf" stroke-width="1"/>')
             anchor = "start" if x < width - 40 else "end"
@@ -226,6 +227,8 @@ def render_view(v: ReportView) -> str:
 
     # feedback
     out.append('<section class="feedback-section"><h2>Feedback</h2><div class="feedback">')
+    if v.feedback_empty:
+        out.append(f'<p class="muted">{esc(v.feedback_empty)}</p>')
     classes = {"Strengths": "strengths", "Things to improve": "improve", "Focus for the next call": "focus",
                "Notes": "notes"}
     for heading, text in v.feedback:

@@ -79,6 +79,8 @@ def render_view(v: ReportView) -> str:
     else:
         lines += ["No stage labels, so no timeline.", ""]
 
+    if v.feedback_empty:
+        lines += ["## Feedback", "", esc(v.feedback_empty), ""]
     for heading, text in v.feedback:
         lines += [f"## {heading}", ""]
         lines += _block(text) if text.strip() else ["*Not written yet.*", ""]

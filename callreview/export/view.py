@@ -187,6 +187,8 @@ class ReportView:
     timeline_basis: str
     behavior_mix: tuple[BarRow, ...]
     feedback: tuple[tuple[str, str], ...]
+    #: said instead of the feedback sections when there are none
+    feedback_empty: str
     coaching: tuple[CoachingRow, ...]
     coaching_intro: str
     evidence: tuple[EvidenceRow, ...]
@@ -218,7 +220,11 @@ def report_view(data: "ReportData", taxonomy: "Taxonomy | None" = None, *, max_c
 
     # ---- header
     facts: list[tuple[str, str]] = []
-    facts.append(("Date", data.date or "not recorded"))
+    given = data.call.extra.get("date")
+    if isinstance(given, str) and given.strip():
+        facts.append(("Call date", given.strip()))
+    else:
+        facts.append(("Reviewed on" if data.reviewed_at else "Call date", data.date or "not recorded"))
     facts.append(("Seller", data.seller or "not recorded"))
     facts.append(("Outcome", pretty(call.outcome) or "not recorded"))
     if data.origin == "review":
@@ -291,6 +297,10 @@ def report_view(data: "ReportData", taxonomy: "Taxonomy | None" = None, *, max_c
     fb = data.feedback.as_dict()
     feedback = tuple((heading, fb.get(key) or "") for key, heading in FEEDBACK_HEADINGS
                      if key != "notes" or fb.get("notes"))
+    feedback_empty = ""
+    if data.origin != "review" and data.feedback.is_empty:
+        # nobody reviewed the call: one line instead of three empty sections
+        feedback, feedback_empty = (), "No feedback yet: nobody has reviewed this call."
 
     # ---- coaching points
     coaching: list[CoachingRow] = []
@@ -342,6 +352,7 @@ def report_view(data: "ReportData", taxonomy: "Taxonomy | None" = None, *, max_c
         timeline_basis=basis,
         behavior_mix=mix,
         feedback=feedback,
+        feedback_empty=feedback_empty,
         coaching=tuple(coaching),
         coaching_intro=coaching_intro,
         evidence=tuple(evidence),
