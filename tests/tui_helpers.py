@@ -59,3 +59,83 @@ def screen_text(app) -> str:
     svg = app.export_screenshot()
     spans = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
     return html.unescape("".join(spans)).replace("\xa0", " ")
+
+
+# --------------------------------------------------------------------------- models
+
+_TINY: dict[str, object] = {}
+
+
+def tiny_model_dir() -> Path:
+    """A model trained (once per test process) on tests/data/tui/team.jsonl, saved in a
+    temporary folder. Its id is fixed, so screens that show it do not change."""
+    if "dir" not in _TINY:
+        import tempfile
+
+        from callreview.artifacts import save_model
+        from callreview.corpora import read_corpus
+        from callreview.train import train
+
+        folder = Path(tempfile.mkdtemp(prefix="callreview-tui-model-")) / "tiny"
+        save_model(train(read_corpus(TEAM), cv_folds=0, model_id="tiny-test-model"), folder)
+        _TINY["dir"] = folder
+    return _TINY["dir"]  # type: ignore[return-value]
+
+
+def tiny_model():
+    from callreview.artifacts import load_model
+
+    return load_model(tiny_model_dir())
+
+
+#: the passages a fake annotation makes unsure: every 7th from the 4th (3, 10, 17, ...)
+def fake_unsure(index: int) -> bool:
+    return index % 7 == 3
+
+
+FAKE_STAGES = ("opening", "discovery", "discovery", "presentation", "commitment")
+
+
+def fake_annotate(calls, model):
+    """A stand-in classifier with known answers: sellers ask situation questions, buyers
+    give information, stages follow the call's fifths; every 7th passage from the 4th is
+    unsure about its behavior (45% against 40%)."""
+    from dataclasses import replace
+
+    from callreview.records import Prediction
+
+    out = []
+    for call in calls:
+        n = len(call.passages)
+        passages = []
+        for p in call.passages:
+            i = p.index
+            seller = p.role == "seller"
+            beh = "situation_question" if seller else "buyer_info"
+            alt = "problem_question" if seller else "buyer_need"
+            unsure = fake_unsure(i)
+            stage = FAKE_STAGES[min(4, i * 5 // max(n, 1))]
+            preds = {
+                "behavior": Prediction(beh, 0.45 if unsure else 0.9, ((alt, 0.40 if unsure else 0.05),),
+                                       (f"words: {p.text.split()[0].lower() if p.text.split() else '-'}",
+                                        "fake signal"), model.id),
+                "stage": Prediction(stage, 0.95, (("objection_handling", 0.03),), ("position in the call",),
+                                    model.id),
+            }
+            passages.append(replace(p, predictions=preds, behavior=p.behavior or beh, stage=p.stage or stage))
+        out.append(call.with_passages(passages))
+    return out
+
+
+def make_test_app(store_path, files=(), **options):
+    """The real app (the CLI's factory) on a temporary store, with the tiny model, the
+    fake classifier and the test team, unless the test says otherwise."""
+    from callreview.tui import make_app
+
+    options.setdefault("annotate", fake_annotate)
+    if "model_dir" not in options and not options.get("no_model"):
+        options.setdefault("model", tiny_model())
+    options.setdefault("team", [TEAM])
+    options.setdefault("reviewer", "test-manager")
+    seller = options.pop("seller", SELLER if files else None)
+    return make_app([str(f) for f in files], seller=seller, store_path=store_path, **options)

@@ -47,6 +47,8 @@ class Settings:
     no_model: bool = False
     #: the classifier function (tests may inject a fake one)
     annotate: "Annotate | None" = None
+    #: the model loader, ``artifacts.load_model`` (tests may inject a slow or failing one)
+    load_model: "Callable[[str | None], Model] | None" = None
     #: corpus files/folders the calls are coached against (None: the shipped corpus)
     team: tuple[str, ...] | None = None
     #: corpus files/folders a retrain starts from (None: the model's own corpus)
@@ -85,6 +87,7 @@ class CallreviewApp(App[None]):
         self.team: "list[Call] | None" = None
         self.team_source = ""
         self._model_waiters: list[Callable[[], None]] = []
+        self._after_dialog: list[Callable[[], None]] = []
 
     # ------------------------------------------------------------------ jobs
 
@@ -140,8 +143,8 @@ class CallreviewApp(App[None]):
         from ..artifacts import load_model
 
         self.model_state = "loading"
-        path = self.settings.model_dir
-        self.run_job("loading the model", lambda: msg.ModelLoaded(load_model(path)))
+        path, load = self.settings.model_dir, self.settings.load_model or load_model
+        self.run_job("loading the model", lambda: msg.ModelLoaded(load(path)))
 
     def load_team(self) -> None:
         from ..session import team_calls
@@ -210,6 +213,11 @@ class CallreviewApp(App[None]):
 
     def open_call(self, call_id: str, index: int | None = None) -> None:
         from .call import CallScreen
+        from .dialogs import ErrorDialog
+
+        if isinstance(self.screen, ErrorDialog):  # read the problem first, then see the call
+            self._after_dialog.append(lambda: self.open_call(call_id, index))
+            return
 
         for screen in self.screen_stack:
             if isinstance(screen, CallScreen) and screen.call_id == call_id:
@@ -231,7 +239,13 @@ class CallreviewApp(App[None]):
     def show_error(self, error: CallreviewError) -> None:
         from .dialogs import ErrorDialog
 
-        self.push_screen(ErrorDialog(error.render()))
+        def closed(_result: object) -> None:
+            if not isinstance(self.screen, ErrorDialog):
+                pending, self._after_dialog = self._after_dialog, []
+                for fn in pending:
+                    fn()
+
+        self.push_screen(ErrorDialog(error.render()), closed)
 
     def guarded(self, fn: Callable[[], Any]) -> Any:
         """Call ``fn`` (a store write); a CallreviewError becomes a dialog. Returns None then."""
@@ -317,8 +331,8 @@ def make_app(files: Sequence[str | Path] = (), *, seller: str | None = None, mod
              store_path: str | Path | None = None, **options: Any) -> CallreviewApp:
     """The review app, opened on ``files`` (imported into the store) or on the library.
 
-    ``options`` are the other :class:`Settings` fields (model, no_model, annotate, team,
-    corpus, export_dir, models_dir, reviewer)."""
+    ``options`` are the other :class:`Settings` fields (model, no_model, annotate, load_model,
+    team, corpus, export_dir, models_dir, reviewer)."""
     def paths(v: Any) -> tuple[str, ...] | None:
         return None if v is None else tuple(str(p) for p in v)
 
@@ -327,7 +341,8 @@ def make_app(files: Sequence[str | Path] = (), *, seller: str | None = None, mod
         model_dir=str(model_dir) if model_dir is not None else None,
         store_path=str(store_path) if store_path is not None else None,
         model=options.pop("model", None), no_model=bool(options.pop("no_model", False)),
-        annotate=options.pop("annotate", None), team=paths(options.pop("team", None)),
+        annotate=options.pop("annotate", None), load_model=options.pop("load_model", None),
+        team=paths(options.pop("team", None)),
         corpus=paths(options.pop("corpus", None)),
         export_dir=options.pop("export_dir", None), models_dir=options.pop("models_dir", None),
         reviewer=options.pop("reviewer", None),

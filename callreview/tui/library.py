@@ -33,7 +33,11 @@ COLUMNS = (("title", "Title"), ("seller", "Seller"), ("added", "Date"), ("outcom
 
 
 class CallTable(DataTable):
-    BINDINGS = [Binding("enter", "select_cursor", "Open", tooltip="Open the call")]
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Open", tooltip="Open the call"),
+        Binding("home", "scroll_top", "First call", show=False),
+        Binding("end", "scroll_bottom", "Last call", show=False),
+    ]
 
 
 class LibraryScreen(Screen):

@@ -34,7 +34,11 @@ class TranscriptTable(DataTable):
     """The call's passages, two lines each: virtualized, so a long call stays fast."""
 
     DEFAULT_CLASSES = "transcript"
-    BINDINGS = [Binding("enter", "select_cursor", "Detail", tooltip="Open the passage in detail")]
+    BINDINGS = [
+        Binding("enter", "select_cursor", "Detail", tooltip="Open the passage in detail"),
+        Binding("home", "scroll_top", "First passage", show=False),
+        Binding("end", "scroll_bottom", "Last passage", show=False),
+    ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
