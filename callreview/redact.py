@@ -11,7 +11,8 @@
 * people's names with their role: each speaker becomes ``Seller 1``, ``Buyer 1``,
   ``Other 1`` (``Speaker 1`` when the role is unknown) in order of first appearance.
   The same alias replaces the name where it occurs inside passage text, comments and
-  feedback: the full name, "Last, First", and each part of it (first names included).
+  feedback: the full name, "Last, First", and each part of it (first names included);
+  a part two people share (a family name) becomes ``[name]``.
   The call's seller, the people listed on an ``Attendees:`` line of call notes and any
   ``extra_names`` given are treated the same way (``Person 1`` when they do not speak).
 
@@ -42,6 +43,8 @@ EMAIL = "[email]"
 PHONE = "[phone]"
 CARD = "[card number]"
 ACCOUNT = "[account number]"
+#: a name part shared by several people, which cannot be given one alias
+NAME = "[name]"
 
 _ROLE_ALIAS = {"seller": "Seller", "buyer": "Buyer", "other": "Other", None: "Speaker"}
 
@@ -193,6 +196,11 @@ class Redactor:
         """One alternation of every spelling of every name, longest first."""
         exact: dict[str, str] = {}  # matched as written
         folded: dict[str, str] = {}  # matched case-insensitively
+
+        def put(table: dict[str, str], key: str, alias: str) -> None:
+            # a spelling two people share ("Hernandez" of Carla and Lupe) names neither
+            table[key] = alias if table.get(key, alias) == alias else NAME
+
         for name, alias in self.aliases.items():
             full, parts = _name_parts(name)
             # a name made only of ordinary words ("Will Grant") is matched only as written
@@ -202,17 +210,17 @@ class Redactor:
                 if len(form) >= 2 and not _PLACEHOLDER.match(form):
                     for v in _variants(form):
                         if plain:
-                            exact.setdefault(v, alias)
+                            put(exact, v, alias)
                         else:
-                            folded.setdefault(v.casefold(), alias)
+                            put(folded, v.casefold(), alias)
             for part in parts:
                 for v in _variants(part):
                     if len(v) < 3 or v.casefold() in COMMON_WORDS:
-                        exact.setdefault(v, alias)
+                        put(exact, v, alias)
                         if len(v) >= 3:
-                            exact.setdefault(v.upper(), alias)
+                            put(exact, v.upper(), alias)
                     else:
-                        folded.setdefault(v.casefold(), alias)
+                        put(folded, v.casefold(), alias)
         lookup = dict(folded)
         alts: list[str] = []
         for key in sorted(set(folded) | set(exact), key=len, reverse=True):
@@ -238,7 +246,7 @@ class Redactor:
 
     def _replace(self, m: re.Match[str]) -> str:
         s = m.group(0)
-        return self._lookup.get(s) or self._lookup.get(s.casefold()) or "[name]"
+        return self._lookup.get(s) or self._lookup.get(s.casefold()) or NAME
 
     def speaker(self, name: str | None) -> str | None:
         if name is None:

@@ -97,6 +97,12 @@ def test_the_sellers_header_name_and_the_attendees_of_notes_are_redacted():
     assert red.passages[2].text == "Seller 1 proposed a pilot."
 
 
+def test_a_family_name_two_people_share_names_neither_of_them():
+    call = call_of(("Carla Hernandez", "buyer", "Hernandez & Sons, hi."), ("Lupe Hernandez", "buyer", "Hi Carla."))
+    red = redact_call(call)
+    assert [p.text for p in red.passages] == ["[name] & Sons, hi.", "Hi Buyer 1."]
+
+
 def test_extra_names_cover_people_who_neither_speak_nor_are_listed():
     r = Redactor(call_of(("Jonas Weber", "seller", "x")), extra_names=["Marta Silva"])
     assert r.text("Marta might join, and Ms. Silva too.") == "Person 1 might join, and Ms. Person 1 too."
