@@ -52,13 +52,28 @@ def call_loaded(app) -> bool:
 
 
 def screen_text(app) -> str:
-    """Everything the screen shows, as plain text (an SVG screenshot's text)."""
+    """Everything the screen shows, as plain text lines (laid out from an SVG screenshot)."""
     import html
     import re
 
     svg = app.export_screenshot()
-    spans = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
-    return html.unescape("".join(spans)).replace("\xa0", " ")
+    rows: dict[float, dict[int, str]] = {}
+    for attrs, body in re.findall(r"<text([^>]*)>(.*?)</text>", svg, flags=re.S):
+        x = re.search(r' x="([\d.]+)"', attrs)
+        y = re.search(r' y="([\d.]+)"', attrs)
+        length = re.search(r'textLength="([\d.]+)"', attrs)
+        text = html.unescape(body).replace("\xa0", " ")
+        if not (x and y and length and text):
+            continue
+        width = float(length.group(1)) / len(text)
+        rows.setdefault(float(y.group(1)), {})[round(float(x.group(1)) / width)] = text
+    lines = []
+    for _y, cells in sorted(rows.items()):
+        line = ""
+        for col, text in sorted(cells.items()):
+            line = line.ljust(col) + text
+        lines.append(line.rstrip())
+    return "\n".join(lines)
 
 
 # --------------------------------------------------------------------------- models

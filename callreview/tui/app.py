@@ -78,6 +78,8 @@ class CallreviewApp(App[None]):
 
     #: "loading", "ready", "none" (no model used) or "failed"
     model_state: reactive[str] = reactive("loading")
+    #: the latest message (a saved edit, an undo, a warning), kept in the status line
+    last_message: reactive[str] = reactive("")
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
@@ -254,6 +256,12 @@ class CallreviewApp(App[None]):
         except CallreviewError as exc:
             self.show_error(exc)
             return None
+
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """A toast, also kept in the status line so the manager can read it after it fades."""
+        self.last_message = f"{title}: {message}" if title else message
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     @property
     def reviewer(self) -> str | None:

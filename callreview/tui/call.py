@@ -23,7 +23,7 @@ from . import messages as msg
 from .keybar import KeyBar, group
 from .labels import outcome_text, readable, status_text
 from .status import ModelStatus
-from .widgets import METHOD_LEGEND, PassageStrip, StageBar, TranscriptTable, metrics_table
+from .widgets import METHOD_LEGEND, PassageStrip, StageBar, TranscriptTable, clip, metrics_table
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..insights import CoachingPoint
@@ -105,6 +105,7 @@ class CallScreen(Screen):
                 yield PassageStrip(id="passage-strip")
             with VerticalScroll(id="context-pane"):
                 yield Static("", id="outcome-box")
+                yield Static("", id="feedback-box")
                 yield Label("Stage timeline", classes="section-title")
                 yield StageBar(id="timeline")
                 yield Label("Coaching points", classes="section-title")
@@ -112,7 +113,6 @@ class CallScreen(Screen):
                 yield Label("Call metrics", classes="section-title")
                 yield Static("", id="metrics")
                 yield Static(METHOD_LEGEND, id="metrics-legend")
-                yield Static("", id="feedback-box")
         yield ModelStatus()
         yield KeyBar()
 
@@ -252,13 +252,15 @@ class CallScreen(Screen):
         t = Text()
         fb = r.feedback
         if fb.is_empty:
-            t.append("Feedback: none yet (w to write it)", style="dim")
+            t.append("Feedback none yet   w: write it", style="dim")
         else:
-            t.append("Feedback\n", style="bold")
+            t.append("Feedback", style="bold")
+            t.append("   w: edit\n", style="dim")
             for name, value in fb.as_dict().items():
                 if value:
-                    t.append(f"{FEEDBACK_TITLES.get(name, name)}: ", style="bold")
-                    t.append(value.splitlines()[0][:120] + "\n")
+                    t.append(f"{FEEDBACK_TITLES.get(name, name)}: ", style="italic")
+                    t.append(clip(value, 80) + "\n")
+            t.rstrip()
         self.query_one("#feedback-box", Static).update(t)
 
     @on(DataTable.RowHighlighted, "#transcript")

@@ -199,7 +199,7 @@ class FeedbackScreen(ModalScreen[None]):
                                    soft_wrap=True, show_line_numbers=False, tab_behavior="focus")
                 with Horizontal(classes="feedback-row"):
                     yield Label("Outcome", classes="field-title")
-                    yield Select([(readable(o), o) for o in self.outcomes], value=self.outcome or Select.BLANK,
+                    yield Select([(readable(o), o) for o in self.outcomes], value=self.outcome or Select.NULL,
                                  prompt="not set", id="fb-outcome", allow_blank=True)
                     yield Checkbox("Review done", self.done, id="fb-done")
             yield Static("tab next field · ctrl+s or esc: save and close", classes="dialog-hint")
@@ -210,7 +210,7 @@ class FeedbackScreen(ModalScreen[None]):
     def values(self) -> tuple[dict[str, str | None], str | None, bool]:
         fields = {name: self.query_one(f"#fb-{name}", TextArea).text for name in FEEDBACK_FIELDS}
         sel = self.query_one("#fb-outcome", Select).value
-        outcome = None if sel is Select.BLANK or sel is None else str(sel)
+        outcome = None if sel is Select.NULL or sel is None else str(sel)
         return fields, outcome, self.query_one("#fb-done", Checkbox).value
 
     def flush(self) -> None:

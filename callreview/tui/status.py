@@ -17,6 +17,7 @@ class ModelStatus(Static):
         self._frame = 0
         self._timer = self.set_interval(0.12, self._tick, pause=True)
         self.watch(self.app, "model_state", self._changed)
+        self.watch(self.app, "last_message", lambda _m: self._paint())
 
     def _tick(self) -> None:
         self._frame += 1
@@ -44,4 +45,8 @@ class ModelStatus(Static):
             t.append("No model: it could not be loaded; showing the stored labels", style="bold #d7301f")
         else:
             t.append("No model in use: showing the stored labels", style="dim")
+        message = self.app.last_message
+        if message:
+            t.append("   ·   ", style="dim")
+            t.append(" ".join(message.split()))
         self.update(t)

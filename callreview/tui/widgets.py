@@ -161,7 +161,7 @@ class StageBar(Static):
             if legend:
                 legend.append("  ")
             legend.append("■\u00a0", style=stage_color(stage) if stage else "#444444")
-            legend.append(f"{readable(stage, 'none')}\u00a0{share:.0%}".replace(" ", "\u00a0"))
+            legend.append(f"{readable(stage, 'no stage')}\u00a0{share:.0%}".replace(" ", "\u00a0"))
         bar.append_text(legend)
         if how:
             bar.append(f"\n(share {how})", style="dim")
