@@ -323,3 +323,18 @@ def test_writing_where_no_file_can_be_gives_an_export_error_with_a_hint(tmp_path
     assert err.value.hint
     assert not (tmp_path / "missing").exists()
     assert (tmp_path / "a-file").read_text(encoding="utf-8") == "x"
+
+
+def test_call_notes_without_times_or_labels_still_make_a_report():
+    from callreview.formats import load_calls
+
+    notes = from_call(load_calls(DATA / "pinecrest_notes.md")[0])
+    md = render([notes], "md")
+    assert "**Call date:** 2025-05-14" in md and "**Seller:** Will Grant" in md
+    # one line per reason, not one per metric
+    assert "Call length and pause before answering (written call notes have no times)" in md
+    assert md.count("written call notes have no times") == 1
+    assert "No stage labels, so no timeline." in md
+    assert "Tom said reminders still go out by hand" not in md  # not evidence: nobody commented
+    assert "No stage labels, so no timeline." in render([notes], "html")
+    assert "No stage labels, so no timeline." in docx_text(render([notes], "docx"))  # type: ignore[arg-type]

@@ -71,10 +71,13 @@ def render_view(v: ReportView) -> str:
 
     lines += ["## Stage timeline", ""]
     if v.timeline:
-        lines += [f"Share is the {esc(v.timeline_basis)}.", "",
-                  "| Starts | Stage | Share | Passages |", "|---:|---|---:|---|"]
+        timed = any(t.start for t in v.timeline)
+        lines += [f"Share is the {esc(v.timeline_basis)}.", ""]
+        lines += (["| Starts | Stage | Share | Passages |", "|---:|---|---:|---|"] if timed else
+                  ["| Stage | Share | Passages |", "|---|---:|---|"])
         for t in v.timeline:
-            lines.append(f"| {_cell(t.start or '')} | {_cell(t.stage)} | {t.share:.0%} | {_cell(t.passages)} |")
+            start = f"| {_cell(t.start)} " if timed else ""
+            lines.append(f"{start}| {_cell(t.stage)} | {t.share:.0%} | {_cell(t.passages)} |")
         lines.append("")
     else:
         lines += ["No stage labels, so no timeline.", ""]

@@ -129,17 +129,6 @@ class ReportData:
                 out.append(Evidence(self.call.passages[i], tuple(by_passage.get(i, [])), tuple(fixes)))
         return tuple(out)
 
-    def label_source(self, index: int, task: str) -> str | None:
-        """"manager", "file" or "model": who gave the label the report shows."""
-        if (index, task) in self.decisions:
-            return "manager"
-        if (index, task) in self.human_labels:
-            return "file"
-        p = self.call.passages[index]
-        if p.label(task) is not None and task in p.predictions:
-            return "model"
-        return None
-
     def training_call(self) -> Call:
         """The call as corpus v1 training data: only labels a person gave (the manager's
         decisions, or the labels the file came with); the model's output stays in

@@ -197,6 +197,12 @@ class ReportView:
     footer: str
 
 
+def _join(names: list[str]) -> str:
+    """["Call length", "Seller talk share"] -> "call length and seller talk share"."""
+    words = [n[0].lower() + n[1:] for n in names]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
 def _ranges(indices: tuple[int, ...]) -> str:
     from ..metrics import _ranges as ranges
 
@@ -247,7 +253,7 @@ def report_view(data: "ReportData", taxonomy: "Taxonomy | None" = None, *, max_c
 
     # ---- metrics
     rows: list[MetricRow] = []
-    unavailable: list[str] = []
+    why: dict[str, list[str]] = {}  # reason -> the metrics it rules out
     notes: list[str] = []
     for name in KEY_METRICS:
         m = cm.get(name)
@@ -255,8 +261,7 @@ def report_view(data: "ReportData", taxonomy: "Taxonomy | None" = None, *, max_c
             continue
         if m.method == NOT_COMPUTABLE:
             if not name.startswith("seller_questions."):
-                unavailable.append(f"{metric_name(name).strip()} ({m.detail})" if m.detail
-                                   else metric_name(name).strip())
+                why.setdefault(m.detail, []).append(metric_name(name).strip())
             continue
         ref_text, note = "", 0
         if m.reference is not None:
@@ -267,6 +272,9 @@ def report_view(data: "ReportData", taxonomy: "Taxonomy | None" = None, *, max_c
             ref_text = f"{reference_figure(m.reference)} ({reference_source(m.reference)})"
         rows.append(MetricRow(metric_name(name).strip(), metric_value(m), m.method == ESTIMATED, m.detail,
                               ref_text, note, indent=name.startswith("seller_questions.")))
+
+    unavailable = [f"{_join(names)} ({reason})" if reason else _join(names) for reason, names in why.items()]
+    unavailable = [u[0].upper() + u[1:] for u in unavailable]
 
     # ---- timeline
     timeline = tuple(
