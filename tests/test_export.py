@@ -216,7 +216,7 @@ def test_report_of_a_call_nobody_reviewed_says_so(store):
     call = store.get_call(CALL)
     data = from_call(call)
     md = render([data], "md")
-    assert "**Reviewed by:** not reviewed: labels from the model" in md
+    assert "**Reviewed by:** not reviewed" in md
     assert "No manager has commented on or corrected this call yet." in md
     assert "## Feedback\n\nNo feedback yet: nobody has reviewed this call." in md
     assert "## Strengths" not in md

@@ -236,7 +236,7 @@ def report_view(data: "ReportData", taxonomy: "Taxonomy | None" = None, *, max_c
     if data.origin == "review":
         facts.append(("Reviewed by", ", ".join(data.reviewers) or "not yet reviewed"))
     else:
-        facts.append(("Reviewed by", "not reviewed: labels from the model"))
+        facts.append(("Reviewed by", "not reviewed"))
     dur = cm.get("duration")
     kind = "call notes" if call.kind == "notes" else "transcript"
     sub = [f"Call {call.call_id}", f"{kind}, {len(call.passages)} passages"]
@@ -321,7 +321,11 @@ def report_view(data: "ReportData", taxonomy: "Taxonomy | None" = None, *, max_c
                 first = by_index.get(pt.passages[0])
                 lead = "would fit around" if pt.absent else "see"
                 at = f"{lead} {where(first)}" if first is not None else f"passages {_ranges(pt.passages)}"
-            coaching.append(CoachingRow(pt.message, at))
+            message = pt.message
+            for lab in sorted({p.behavior for p in call.passages if p.behavior} | set(tax.behaviors), key=len,
+                              reverse=True):
+                message = message.replace(lab, pretty(lab))  # "buyer_objection" -> "buyer objection"
+            coaching.append(CoachingRow(message, at))
         ctx = data.coaching
         coaching_intro = (f"Compared with {ctx.n_team_success} successful and {ctx.n_team_other} other calls "
                           "of the team. These are patterns in the team's calls, not rules: questions worth "
