@@ -90,6 +90,8 @@ class CallreviewApp(App[None]):
         self.team_source = ""
         self._model_waiters: list[Callable[[], None]] = []
         self._after_dialog: list[Callable[[], None]] = []
+        #: how many store writes the app made (see :meth:`write`)
+        self.writes = 0
 
     # ------------------------------------------------------------------ jobs
 
@@ -221,13 +223,11 @@ class CallreviewApp(App[None]):
             self._after_dialog.append(lambda: self.open_call(call_id, index))
             return
 
-        for screen in self.screen_stack:
-            if isinstance(screen, CallScreen) and screen.call_id == call_id:
-                while self.screen is not screen:
-                    self.pop_screen()
-                if index is not None:
-                    screen.go_to(index)
-                return
+        screen = self.screen
+        if isinstance(screen, CallScreen) and screen.call_id == call_id:
+            if index is not None:
+                screen.go_to(index)
+            return
         self.push_screen(CallScreen(call_id, cursor=index))
 
     def refresh_views(self, call_id: str | None = None) -> None:
@@ -262,6 +262,14 @@ class CallreviewApp(App[None]):
         """A toast, also kept in the status line so the manager can read it after it fades."""
         self.last_message = f"{title}: {message}" if title else message
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def write(self, fn: Callable[[], Any]) -> Any:
+        """A store write (an edit or an undo): like :meth:`guarded`, and counted in
+        :attr:`writes`, so a screen can tell that others changed the store meanwhile."""
+        result = self.guarded(fn)
+        if result is not None:
+            self.writes += 1
+        return result
 
     @property
     def reviewer(self) -> str | None:

@@ -93,6 +93,8 @@ class CallScreen(Screen):
         self.search = ""
         self._start_cursor = cursor
         self._evidence: dict[int, int] = {}
+        #: the app's write count this screen's review reflects
+        self._seen_writes = -1
 
     # ------------------------------------------------------------- layout
 
@@ -130,6 +132,7 @@ class CallScreen(Screen):
         store, cid = self.app.store, self.call_id
         if store is None:
             return
+        self._seen_writes = self.app.writes
         self.app.run_job(f"opening call {cid}", lambda: msg.ReviewLoaded(load_review(store, cid), cursor),
                          target=self)
 
@@ -146,6 +149,11 @@ class CallScreen(Screen):
         self._refresh_strip()
         self._refresh_feedback()
         self.compute_context()
+
+    def on_screen_resume(self) -> None:
+        # another screen (the queue, another view of this call) may have changed the review
+        if self.review is not None and self.app.store is not None and self.app.writes != self._seen_writes:
+            self.load(cursor=self.current())
 
     def store_changed(self, call_id: str | None = None) -> None:
         if call_id is None or call_id == self.call_id:
@@ -285,6 +293,7 @@ class CallScreen(Screen):
         self._refresh_strip()
 
     def _after_edit(self, index: int) -> None:
+        self._seen_writes = self.app.writes
         table = self.query_one(TranscriptTable)
         table.update_passage(self.review, index)
         self._refresh_header()
@@ -297,7 +306,7 @@ class CallScreen(Screen):
         store = self.app.store
         if store is None or self.review is None:
             return False
-        ok = self.app.guarded(lambda: store.decide(self.call_id, index, task, action, label,
+        ok = self.app.write(lambda: store.decide(self.call_id, index, task, action, label,
                                                    reviewer=self.app.reviewer))
         if ok is None:
             return False
@@ -351,7 +360,7 @@ class CallScreen(Screen):
         def done(text: str | None) -> None:
             store = self.app.store
             if text and text.strip() and store is not None and self.review is not None:
-                eid = self.app.guarded(lambda: store.comment(self.call_id, index, text, reviewer=self.app.reviewer))
+                eid = self.app.write(lambda: store.comment(self.call_id, index, text, reviewer=self.app.reviewer))
                 if eid is not None:
                     self.review = self.review.with_comment(
                         Comment(eid, self.call_id, index, text.strip(), self.app.reviewer, ""))
@@ -369,9 +378,10 @@ class CallScreen(Screen):
             return False
         if outcome == self.review.call.outcome:
             return True
-        if self.app.guarded(lambda: store.set_outcome(self.call_id, outcome, reviewer=self.app.reviewer)) is None:
+        if self.app.write(lambda: store.set_outcome(self.call_id, outcome, reviewer=self.app.reviewer)) is None:
             return False
         self.review = self.review.with_outcome(outcome)
+        self._seen_writes = self.app.writes
         self._refresh_header()
         self.compute_context()
         return True
@@ -382,9 +392,10 @@ class CallScreen(Screen):
         store = self.app.store
         if store is None or self.review is None or status == self.review.status:
             return False
-        if self.app.guarded(lambda: store.set_status(self.call_id, status, reviewer=self.app.reviewer)) is None:
+        if self.app.write(lambda: store.set_status(self.call_id, status, reviewer=self.app.reviewer)) is None:
             return False
         self.review = replace(self.review, status=status)
+        self._seen_writes = self.app.writes
         self._refresh_header()
         return True
 
@@ -399,11 +410,12 @@ class CallScreen(Screen):
         old = self.review.feedback.as_dict()
         changed = {k: v for k, v in fields.items() if (v or "").strip() != (old.get(k) or "")}
         if changed:
-            if self.app.guarded(lambda: store.set_feedback(self.call_id, reviewer=self.app.reviewer,
+            if self.app.write(lambda: store.set_feedback(self.call_id, reviewer=self.app.reviewer,
                                                            **changed)) is not None:
                 merged = {**old, **{k: ((v or "").strip() or None) for k, v in changed.items()}}
                 status = "in_progress" if self.review.status == "new" else self.review.status
                 self.review = replace(self.review, feedback=Feedback(**merged), status=status)
+                self._seen_writes = self.app.writes
         self.set_outcome(outcome)
         if done and self.review.status != "done":
             self.set_status("done")
@@ -630,7 +642,7 @@ class CallScreen(Screen):
         store = self.app.store
         if store is None:
             return
-        event = self.app.guarded(lambda: store.undo(self.call_id, reviewer=self.app.reviewer))
+        event = self.app.write(lambda: store.undo(self.call_id, reviewer=self.app.reviewer))
         if event is None:
             self.notify("Nothing left to undo on this call", timeout=2)
             return

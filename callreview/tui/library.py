@@ -185,7 +185,7 @@ class LibraryScreen(Screen):
         store = self.app.store
         if store is None:
             return
-        event = self.app.guarded(lambda: store.undo(reviewer=self.app.reviewer))
+        event = self.app.write(lambda: store.undo(reviewer=self.app.reviewer))
         if event is None:
             self.notify("Nothing to undo", timeout=2)
             return

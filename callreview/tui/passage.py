@@ -149,7 +149,7 @@ class PassageScreen(ModalScreen[None]):
         store = self.app.store
         if store is None:
             return
-        event = self.app.guarded(lambda: store.undo(self.owner.call_id, reviewer=self.app.reviewer))
+        event = self.app.write(lambda: store.undo(self.owner.call_id, reviewer=self.app.reviewer))
         if event is None:
             self.notify("Nothing left to undo on this call", timeout=2)
             return

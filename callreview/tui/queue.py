@@ -169,7 +169,7 @@ class QueueScreen(Screen):
 
     def _decide(self, item: "QueueItem", task: str, action: str, label: str | None = None) -> bool:
         store = self.app.store
-        ok = self.app.guarded(lambda: store.decide(item.call_id, item.index, task, action, label,
+        ok = self.app.write(lambda: store.decide(item.call_id, item.index, task, action, label,
                                                    reviewer=self.app.reviewer))
         if ok is None:
             return False
@@ -229,7 +229,7 @@ class QueueScreen(Screen):
         def done(text: str | None) -> None:
             store = self.app.store
             if text and text.strip() and store is not None:
-                eid = self.app.guarded(lambda: store.comment(item.call_id, item.index, text,
+                eid = self.app.write(lambda: store.comment(item.call_id, item.index, text,
                                                              reviewer=self.app.reviewer))
                 if eid is not None:
                     review = self.reviews.get(item.call_id)
@@ -251,7 +251,7 @@ class QueueScreen(Screen):
         store = self.app.store
         if store is None:
             return
-        event = self.app.guarded(lambda: store.undo(reviewer=self.app.reviewer))
+        event = self.app.write(lambda: store.undo(reviewer=self.app.reviewer))
         if event is None:
             self.notify("Nothing to undo", timeout=2)
             return
