@@ -337,6 +337,9 @@ def retrain(store: "Store", model: "Model | None", *, corpus: Sequence[str | Pat
     macro: dict[str, tuple[float | None, float | None]] = {}
     n_changed = n_compared = 0
     notes: list[str] = []
+    import warnings
+
+    warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
     for task in TASKS:
         gold = _labels_of(reviewed, task)
         if task not in new.tasks:
