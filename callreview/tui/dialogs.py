@@ -270,35 +270,48 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog help"):
             yield Label(f"Keys: {getattr(self.below, 'HELP_TITLE', 'callreview')}", classes="dialog-title")
-            with VerticalScroll():
-                yield Static(self._table(), id="help-keys")
-            yield Static("esc or ? to close · ctrl+p: every action by name", classes="dialog-hint")
+            with Horizontal(id="help-columns"):
+                yield Static(self._keys(), id="help-keys")
+                yield Static(self._general(), id="help-general")
+            yield Static("esc or ? to close · ctrl+p: every action by name · the mouse works too",
+                         classes="dialog-hint")
 
     def _table(self) -> Table:
-        t = Table(box=None, show_header=False, padding=(0, 2, 0, 0), expand=True)
+        t = Table(box=None, show_header=False, padding=(0, 1, 0, 0), expand=True)
         t.add_column("key", style="bold", no_wrap=True)
         t.add_column("what", no_wrap=True)
-        t.add_column("more", style="dim")
-        seen: set[str] = set()
-        for title, bindings in ((getattr(self.below, "HELP_TITLE", "This screen"), getattr(self.below, "BINDINGS", [])),
-                                ("Everywhere", self.app.BINDINGS)):
-            rows = []
-            for b in bindings:
-                if not isinstance(b, Binding) or not b.description or (b.action, b.key) in seen:
-                    continue
-                seen.add((b.action, b.key))
-                rows.append((b.key_display or self.app.get_key_display(b), b.description, b.tooltip))
-            if rows:
-                t.add_row(Text(title, style="bold underline"), "")
-                for key, what, more in rows:
-                    t.add_row(key, what, more)
-                t.add_row("", "")
-        t.add_row(Text("Marks", style="bold underline"), "")
+        t.add_column("more", style="dim", no_wrap=True, overflow="ellipsis", ratio=1)
+        return t
+
+    def _rows(self, t: Table, title: str, bindings) -> None:
+        rows = []
+        for b in bindings:
+            if not isinstance(b, Binding) or not b.description:
+                continue
+            rows.append((b.key_display or self.app.get_key_display(b), b.description, b.tooltip))
+        if rows:
+            t.add_row(Text(title, style="bold underline"), "", "")
+            for key, what, more in rows:
+                t.add_row(key, what, more)
+
+    def _keys(self) -> Table:
+        t = self._table()
+        self._rows(t, getattr(self.below, "HELP_TITLE", "This screen"), getattr(self.below, "BINDINGS", []))
+        return t
+
+    def _general(self) -> Table:
+        t = self._table()
+        self._rows(t, "Everywhere", self.app.BINDINGS)
+        t.add_row("ctrl+p", "Commands", "every action by name; themes")
+        t.add_row("", "", "")
+        t.add_row(Text("Marks", style="bold underline"), "", "")
         for mark, what in MARK_HELP.items():
-            t.add_row(MARKS[mark], what)
-        t.add_row("*", "the passage has a comment")
-        t.add_row("", "")
-        t.add_row("ctrl+p", "command palette: every action by name, themes")
+            t.add_row(MARKS[mark], what, "")
+        t.add_row("*", "the passage has a comment", "")
+        t.add_row("", "", "")
+        t.add_row(Text("Pickers", style="bold underline"), "", "")
+        t.add_row("1-9 a-z", "pick that label", "")
+        t.add_row("/", "type to search", "")
         return t
 
     def action_close(self) -> None:
