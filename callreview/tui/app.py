@@ -73,7 +73,7 @@ class CallreviewApp(App[None]):
         Binding("q", "quit", "Quit", tooltip="Quit (every edit is already saved)"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("f1", "help", "Help", show=False),
-        Binding("ctrl+p", "command_palette", "Commands", show=False),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, tooltip="every action by name; themes"),
     ]
 
     #: "loading", "ready", "none" (no model used) or "failed"

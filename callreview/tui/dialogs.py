@@ -302,7 +302,6 @@ class HelpScreen(ModalScreen[None]):
     def _general(self) -> Table:
         t = self._table()
         self._rows(t, "Everywhere", self.app.BINDINGS)
-        t.add_row("ctrl+p", "Commands", "every action by name; themes")
         t.add_row("", "", "")
         t.add_row(Text("Marks", style="bold underline"), "", "")
         for mark, what in MARK_HELP.items():

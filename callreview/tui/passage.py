@@ -14,6 +14,7 @@ from textual.widgets import Label, Static
 
 from ..metrics import format_time
 from ..records import TASKS
+from ..review import UNSURE_MARGIN
 from .keybar import KeyBar, group
 from .labels import MARK_HELP, chip, readable
 
@@ -107,9 +108,9 @@ class PassageScreen(ModalScreen[None]):
                 probs.add_row(chip(task, lab, 22), Text(bar(q), style="#6a51a3"), f"{q:.0%}")
             grid.add_row("Probabilities", probs)
             margin = pred.margin
-            grid.add_row("Confidence", Text(f"{margin:.0%} ahead of the runner-up"
-                                            + ("  (unsure)" if review.is_unsure(self.index) else ""),
-                                            style="bold #d7301f" if review.is_unsure(self.index) else ""))
+            unsure = margin < UNSURE_MARGIN and d is None
+            grid.add_row("Confidence", Text(f"{margin:.0%} ahead of the runner-up" + ("  (unsure)" if unsure else ""),
+                                            style="bold #d7301f" if unsure else ""))
             if pred.explanation:
                 why = Text()
                 for e in pred.explanation:
