@@ -80,7 +80,7 @@ class CallReview:
 
     def mark(self, index: int) -> str | None:
         """corrected > skipped > unsure > accepted > None, for the transcript's mark column."""
-        actions = {d.action for (i, _t), d in self.decisions.items() if i == index}
+        actions = {d.action for t in TASKS if (d := self.decisions.get((index, t))) is not None}
         if "relabel" in actions:
             return CORRECTED
         if "skip" in actions:

@@ -209,9 +209,15 @@ class CallreviewApp(App[None]):
     def _calls_imported(self, event: msg.CallsImported) -> None:
         self.refresh_views()
         if event.stored:
-            self.open_call(event.stored[0].call_id)
+            new = sum(1 for s in event.stored if s.created)
+            again = len(event.stored) - new
+            what = f"Imported {new} call{'s' if new != 1 else ''}" if new else "Nothing new imported"
+            if again:
+                what += f"; {again} already in the store (its review is kept)"
             if len(event.stored) > 1:
-                self.notify(f"{len(event.stored)} calls imported; the others are in the library (escape)")
+                what += "; the others are in the library (escape)"
+            self.notify(what, timeout=4)
+            self.open_call(event.stored[0].call_id)
 
     # ------------------------------------------------------------ navigation
 

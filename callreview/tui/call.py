@@ -4,6 +4,7 @@ timeline, coaching points, metrics). Every edit goes to the store at once."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,12 +46,16 @@ def label_choices(app, task: str, review: "CallReview | None" = None) -> list[st
     return list(seen)
 
 
+@lru_cache(maxsize=1)
+def _label_pattern() -> re.Pattern[str]:
+    tax = default_taxonomy()
+    labels = sorted(set(tax.behaviors) | set(tax.stages), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(map(re.escape, labels)) + r")\b")
+
+
 def readable_message(text: str) -> str:
     """Coaching messages name labels ('implication_question'); show them readably."""
-    tax = default_taxonomy()
-    for lab in sorted(set(tax.behaviors) | set(tax.stages), key=len, reverse=True):
-        text = re.sub(rf"\b{re.escape(lab)}\b", readable(lab).lower(), text)
-    return text
+    return _label_pattern().sub(lambda m: readable(m.group(1)).lower(), text)
 
 
 class CallScreen(Screen):
@@ -120,8 +125,8 @@ class CallScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(TranscriptTable)
-        table.loading = True
         table.focus()
+        self.query_one("#call-title", Static).update(Text(f"Opening {self.call_id}…", style="italic"))
         self.load()
 
     # --------------------------------------------------------------- data
@@ -144,11 +149,10 @@ class CallScreen(Screen):
         cursor = event.cursor if event.cursor is not None else self._start_cursor
         self._start_cursor = None
         table.show(self.review, self.shown_indices(), keep_cursor=cursor is None, cursor_index=cursor)
-        table.loading = False
         self._refresh_header()
         self._refresh_strip()
         self._refresh_feedback()
-        self.compute_context()
+        self.call_after_refresh(self.compute_context)  # metrics and coaching after the first paint
 
     def on_screen_resume(self) -> None:
         # another screen (the queue, another view of this call) may have changed the review

@@ -30,6 +30,75 @@ def clip(text: str, n: int) -> str:
     return text if len(text) <= n else text[: max(1, n - 1)] + "…"
 
 
+class _Row:
+    """The cells of one transcript row, built the first time the row is drawn: filling the
+    table with a long call costs next to nothing, only the rows on screen are ever built."""
+
+    __slots__ = ("review", "index", "_texts", "_clipped")
+
+    def __init__(self, review: "CallReview", index: int) -> None:
+        self.review = review
+        self.index = index
+        self._texts: list[Text] | None = None
+        self._clipped: tuple[int, Text] | None = None
+
+    def texts(self) -> list[Text]:
+        if self._texts is None:
+            self._texts = row_texts(self.review, self.index)
+        return self._texts
+
+    def passage(self, width: int) -> Text:
+        """The passage text cut to two lines of ``width`` with an ellipsis."""
+        if self._clipped is None or self._clipped[0] != width:
+            self._clipped = (width, Text(clip(self.review.call.passages[self.index].text, 2 * width - 2)))
+        return self._clipped[1]
+
+
+class Cell:
+    """A lazily built transcript cell (a Rich renderable). It has no measure on purpose:
+    every column has a fixed width, so the table need not measure a thousand rows."""
+
+    __slots__ = ("row", "k")
+
+    def __init__(self, row: _Row, k: int) -> None:
+        self.row = row
+        self.k = k
+
+    def __rich_console__(self, console, options):
+        if COLUMNS[self.k] == "text":
+            yield self.row.passage(options.max_width)
+        else:
+            yield self.row.texts()[self.k]
+
+    def __str__(self) -> str:
+        if COLUMNS[self.k] == "text":
+            return self.row.review.call.passages[self.row.index].text
+        return self.row.texts()[self.k].plain
+
+
+def row_texts(review: "CallReview", index: int) -> list[Text]:
+    """The transcript cells of a passage: when (mark, time, number), who, labels, confidence."""
+    p = review.call.passages[index]
+    mark = review.mark(index)
+    commented = index in review.comments
+    clock = format_time(p.start) if p.start is not None else ""
+    when = Text(MARKS[mark], style=MARK_STYLE[mark])
+    when.append(f" {clock}\n")
+    when.append("*" if commented else " ", style="bold #2171b5")
+    when.append(f" #{index}", style="dim")
+    who = Text(clip(p.speaker or "—", FIXED["who"]))
+    who.append("\n" + (p.role or ""), style="dim")
+    label = chip("behavior", p.behavior, LABEL_WIDTH)
+    label.append("\n")
+    label.append_text(chip("stage", p.stage, LABEL_WIDTH))
+    b = p.predictions.get("behavior")
+    s = p.predictions.get("stage")
+    conf = Text()
+    conf.append(percent(b.probability) if b else "", style="bold #d7301f" if mark == "unsure" else "")
+    conf.append("\n" + (percent(s.probability) if s else ""), style="dim")
+    return [when, who, label, conf, Text("")]
+
+
 class TranscriptTable(DataTable):
     """The call's passages, two lines each: virtualized, so a long call stays fast."""
 
@@ -60,31 +129,17 @@ class TranscriptTable(DataTable):
 
     def on_resize(self) -> None:
         w = self._wanted_text_width()
-        if w != self._text_width and self.review is not None:
+        if w != self._text_width:
             self._text_width = w
             self.columns[ColumnKey("text")].width = w
-            self.show(self.review, self.indices, keep_cursor=True)
+            # cells are cut to their column when drawn, so a new width needs no new rows;
+            # the virtual size is recomputed on idle
+            self._require_update_dimensions = True
+            self.refresh()
 
-    def cells(self, review: "CallReview", index: int) -> list[Text]:
-        p = review.call.passages[index]
-        mark = review.mark(index)
-        commented = index in review.comments
-        clock = format_time(p.start) if p.start is not None else ""
-        when = Text(MARKS[mark], style=MARK_STYLE[mark])
-        when.append(f" {clock}\n")
-        when.append("*" if commented else " ", style="bold #2171b5")
-        when.append(f" #{index}", style="dim")
-        who = Text(clip(p.speaker or "—", FIXED["who"]))
-        who.append("\n" + (p.role or ""), style="dim")
-        label = chip("behavior", p.behavior, LABEL_WIDTH)
-        label.append("\n")
-        label.append_text(chip("stage", p.stage, LABEL_WIDTH))
-        b = p.predictions.get("behavior")
-        s = p.predictions.get("stage")
-        conf = Text(percent(b.probability) if b else "", style="bold #d7301f" if mark == "unsure" else "")
-        conf.append("\n" + (percent(s.probability) if s else ""), style="dim")
-        text = Text(clip(p.text, 2 * self._text_width - 2))
-        return [when, who, label, conf, text]
+    def cells(self, review: "CallReview", index: int) -> list["Cell"]:
+        row = _Row(review, index)
+        return [Cell(row, k) for k in range(len(COLUMNS))]
 
     def show(self, review: "CallReview", visible: Sequence[int], *, keep_cursor: bool = False,
              cursor_index: int | None = None) -> None:
@@ -96,13 +151,11 @@ class TranscriptTable(DataTable):
             self._text_width = self._wanted_text_width()
             self.columns[ColumnKey("text")].width = self._text_width
         self.clear()
-        self.add_rows_with_keys(review, self.indices)
+        for i in self.indices:
+            row = _Row(review, i)
+            self.add_row(*(Cell(row, k) for k in range(len(COLUMNS))), height=2, key=str(i))
         if current is not None:
             self.go_to(current)
-
-    def add_rows_with_keys(self, review: "CallReview", indices: Iterable[int]) -> None:
-        for i in indices:
-            self.add_row(*self.cells(review, i), height=2, key=str(i))
 
     def update_passage(self, review: "CallReview", index: int) -> None:
         self.review = review
@@ -256,7 +309,7 @@ class PassageStrip(Static):
 
     def show(self, review: "CallReview | None", index: int | None) -> None:
         if review is None or index is None:
-            self.update("")
+            self.update("", layout=False)
             return
         p = review.call.passages[index]
         t = Text()
@@ -280,4 +333,4 @@ class PassageStrip(Static):
             t.append("; ".join(b.explanation[:4]), style="italic")
         for c in review.comments.get(index, ()):
             t.append(f"\n* {c.text}", style="bold #2171b5")
-        self.update(t)
+        self.update(t, layout=False)  # a fixed height: moving the cursor lays nothing out again
