@@ -92,3 +92,33 @@ def cue_turns(
 
 def looks_like_timing(line: str) -> bool:
     return "-->" in line or "->" in line or bool(_CLOCKISH.search(line) and len(line.split()) <= 4)
+
+
+def read_cue(src: Source, block: list[str], lineno: int, turns: list[Turn], vote, *, example: str,
+             numbered_hint: str, digits_are_ids: bool) -> None:
+    """Read one cue block into ``turns``: an optional id line, the timing line, the text.
+
+    A block without a timing line is text that belongs to the previous cue (kept, with a
+    warning), unless it holds something that looks like a broken timing (an error that
+    names the line). ``digits_are_ids``: a bare number line is a cue id, not a timing.
+    """
+    if "-->" in block[0]:
+        t = 0
+    elif len(block) > 1 and "-->" in block[1]:
+        t = 1  # the cue id or number
+    else:
+        for k, line in enumerate(block[:2]):
+            if looks_like_timing(line) and not (digits_are_ids and line.strip().isdigit()):
+                raise src.error(f"broken cue timing line: {line.strip()[:60]!r}", line=lineno + k,
+                                hint=f"a timing line looks like '{example}'; fix or delete this cue")
+        if turns:
+            src.warn_at(lineno, "text outside a cue (no timing line); kept with the previous cue")
+            turns[-1].text += " " + " ".join(strip_markup(x) for x in block)
+            return
+        raise src.error("a cue without a timing line", line=lineno, hint=numbered_hint)
+    start, end = parse_timing(src, block[t], lineno + t, example)
+    payload = block[t + 1:]
+    if not payload:
+        src.warn_at(lineno + t, "cue has no text; skipped")
+        return
+    turns.extend(cue_turns(payload, lineno + t, start, end, vote))

@@ -43,27 +43,8 @@ def parse(src: Source, known: Iterable[str] = ()) -> list[Turn]:
         head = block[0].strip()
         if head.split(" ", 1)[0].split("\t", 1)[0] in _SKIP:
             continue
-        if "-->" in block[0]:
-            t = 0
-        elif len(block) > 1 and "-->" in block[1]:
-            t = 1  # a cue id line ("1", "3f2a-.../17-0")
-        else:
-            for k, line in enumerate(block[:2]):
-                if _cues.looks_like_timing(line):
-                    raise src.error(f"broken cue timing line: {line.strip()[:60]!r}", line=lineno + k,
-                                    hint=f"a timing line looks like '{EXAMPLE}'; fix or delete this cue")
-            if turns:
-                src.warn_at(lineno, "text outside a cue (no timing line); kept with the previous cue")
-                turns[-1].text += " " + " ".join(_cues.strip_markup(x) for x in block)
-                continue
-            raise src.error("a cue without a timing line", line=lineno,
-                            hint=f"each cue starts with a timing line like '{EXAMPLE}'")
-        start, end = _cues.parse_timing(src, block[t], lineno + t, EXAMPLE)
-        payload = block[t + 1:]
-        if not payload:
-            src.warn_at(lineno + t, "cue has no text; skipped")
-            continue
-        turns.extend(_cues.cue_turns(payload, lineno + t, start, end, vote))
+        _cues.read_cue(src, block, lineno, turns, vote, example=EXAMPLE, digits_are_ids=False,
+                       numbered_hint=f"each cue starts with a timing line like '{EXAMPLE}'")
     return turns
 
 
