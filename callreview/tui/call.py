@@ -3,8 +3,6 @@ timeline, coaching points, metrics). Every edit goes to the store at once."""
 
 from __future__ import annotations
 
-import re
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +20,7 @@ from ..review import Comment
 from ..taxonomy import default_taxonomy
 from . import messages as msg
 from .keybar import KeyBar, group
-from .labels import outcome_text, readable, status_text
+from .labels import outcome_text, readable, readable_message, status_text
 from .status import ModelStatus
 from .widgets import METHOD_LEGEND, PassageStrip, StageBar, TranscriptTable, clip, metrics_table
 
@@ -44,18 +42,6 @@ def label_choices(app, task: str, review: "CallReview | None" = None) -> list[st
     for lab in sorted(labels, key=lambda x: (order.index(x) if x in order else len(order), x)):
         seen.setdefault(lab, None)
     return list(seen)
-
-
-@lru_cache(maxsize=1)
-def _label_pattern() -> re.Pattern[str]:
-    tax = default_taxonomy()
-    labels = sorted(set(tax.behaviors) | set(tax.stages), key=len, reverse=True)
-    return re.compile(r"\b(" + "|".join(map(re.escape, labels)) + r")\b")
-
-
-def readable_message(text: str) -> str:
-    """Coaching messages name labels ('implication_question'); show them readably."""
-    return _label_pattern().sub(lambda m: readable(m.group(1)).lower(), text)
 
 
 class CallScreen(Screen):
@@ -247,8 +233,10 @@ class CallScreen(Screen):
         box.append("   o: change\n", style="dim")
         box.append("Review   ", style="bold")
         box.append_text(status_text(r.status))
-        box.append(f"  ·  {r.n_reviewed}/{len(c.passages)} reviewed  ·  ")
-        box.append(f"{r.n_unsure} unsure", style="bold #d7301f" if r.n_unsure else "")
+        box.append("   d: done\n", style="dim")
+        box.append("Progress ", style="bold")
+        box.append(f"{r.n_reviewed}/{len(c.passages)}\u00a0reviewed  ·  ")
+        box.append(f"{r.n_unsure}\u00a0unsure", style="bold #d7301f" if r.n_unsure else "")
         self.query_one("#outcome-box", Static).update(box)
 
     def _refresh_strip(self) -> None:

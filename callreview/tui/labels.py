@@ -7,6 +7,7 @@ colored thing also carries its name or letter, so nothing depends on color alone
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from rich.style import Style
@@ -89,3 +90,15 @@ def status_text(status: str) -> Text:
 
 def percent(p: float | None) -> str:
     return "" if p is None else f"{p * 100:.0f}%"
+
+
+@lru_cache(maxsize=1)
+def _label_pattern() -> re.Pattern[str]:
+    tax = default_taxonomy()
+    labels = sorted(set(tax.behaviors) | set(tax.stages) | set(tax.outcomes), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(map(re.escape, labels)) + r")\b")
+
+
+def readable_message(text: str) -> str:
+    """Core messages name labels ('implication_question'); show them readably."""
+    return _label_pattern().sub(lambda m: readable(m.group(1)).lower(), text)

@@ -16,7 +16,7 @@ from ..metrics import format_time
 from ..records import TASKS
 from ..review import UNSURE_MARGIN
 from .keybar import KeyBar, group
-from .labels import MARK_HELP, chip, readable
+from .labels import MARK_HELP, chip, readable, readable_message
 
 if TYPE_CHECKING:  # pragma: no cover
     from .call import CallScreen
@@ -114,7 +114,7 @@ class PassageScreen(ModalScreen[None]):
             if pred.explanation:
                 why = Text()
                 for e in pred.explanation:
-                    why.append(f"• {e}\n")
+                    why.append(f"• {readable_message(e)}\n")
                 why.rstrip()
                 grid.add_row("Why", why)
             grid.add_row("", "")

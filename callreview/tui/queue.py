@@ -15,7 +15,7 @@ from ..metrics import format_time
 from ..records import TASKS
 from ..review import Comment
 from .keybar import KeyBar, group
-from .labels import MARK_HELP, chip, readable
+from .labels import MARK_HELP, chip, readable, readable_message
 from .status import ModelStatus
 from .widgets import clip, prediction_lines
 
@@ -151,7 +151,7 @@ class QueueScreen(Screen):
         why = p.predictions.get(item.task)
         if why is not None and why.explanation:
             preds.append("why: ", style="bold")
-            preds.append("; ".join(why.explanation[:5]), style="italic")
+            preds.append(readable_message("; ".join(why.explanation[:5])), style="italic")
         mark = review.mark(item.index)
         if mark:
             preds.append(f"\n{MARK_HELP[mark].capitalize()}", style="dim")

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
 from ..metrics import ESTIMATED, MEASURED, NOT_COMPUTABLE, format_time
-from .labels import MARK_STYLE, MARKS, chip, percent, readable, stage_color
+from .labels import MARK_STYLE, MARKS, chip, percent, readable, readable_message, stage_color
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..metrics import CallMetrics, Metric, StageSpan
@@ -76,6 +76,17 @@ class Cell:
         return self.row.texts()[self.k].plain
 
 
+def label_probability(p: "Passage", task: str) -> float | None:
+    """How likely the model found the label the passage has now (yours after a relabel)."""
+    pred = p.predictions.get(task)
+    label = p.label(task)
+    if pred is None or label is None:
+        return None
+    if label == pred.label:
+        return pred.probability
+    return dict(pred.alternatives).get(label)
+
+
 def row_texts(review: "CallReview", index: int) -> list[Text]:
     """The transcript cells of a passage: when (mark, time, number), who, labels, confidence."""
     p = review.call.passages[index]
@@ -91,11 +102,13 @@ def row_texts(review: "CallReview", index: int) -> list[Text]:
     label = chip("behavior", p.behavior, LABEL_WIDTH)
     label.append("\n")
     label.append_text(chip("stage", p.stage, LABEL_WIDTH))
-    b = p.predictions.get("behavior")
-    s = p.predictions.get("stage")
+    def shown(task: str) -> str:
+        q = label_probability(p, task)
+        return percent(q) if q is not None else ("—" if p.label(task) and p.predictions.get(task) else "")
+
     conf = Text()
-    conf.append(percent(b.probability) if b else "", style="bold #d7301f" if mark == "unsure" else "")
-    conf.append("\n" + (percent(s.probability) if s else ""), style="dim")
+    conf.append(shown("behavior"), style="bold #d7301f" if mark == "unsure" else "")
+    conf.append("\n" + shown("stage"), style="dim")
     return [when, who, label, conf, Text("")]
 
 
@@ -330,7 +343,7 @@ class PassageStrip(Static):
         b = p.predictions.get("behavior")
         if b is not None and b.explanation:
             t.append("\nwhy: ", style="bold")
-            t.append("; ".join(b.explanation[:4]), style="italic")
+            t.append(readable_message("; ".join(b.explanation[:4])), style="italic")
         for c in review.comments.get(index, ()):
             t.append(f"\n* {c.text}", style="bold #2171b5")
         self.update(t, layout=False)  # a fixed height: moving the cursor lays nothing out again
