@@ -145,3 +145,20 @@ async def test_a_store_that_is_not_a_store_shows_the_error_and_the_app_keeps_run
         assert screen_name(app) == "LibraryScreen"
         assert app.is_running
     assert not_a_store.read_text(encoding="utf-8") == "shopping list\n"
+
+
+def test_the_review_command_builds_the_app_with_the_factory_and_runs_it(tmp_path, monkeypatch):
+    from callreview.cli import main
+    from callreview.tui.app import CallreviewApp
+
+    ran = []
+    monkeypatch.setattr(CallreviewApp, "run", lambda self, *a, **k: ran.append(self.settings))
+    code = main(["review", str(VTT), "--seller", "Marisol Vega", "--model", str(tmp_path / "m"),
+                 "--store", str(tmp_path / "s.sqlite3"), "--against", str(PLAIN)])
+    assert code == 0
+    (settings,) = ran
+    assert settings.files == (str(VTT),) and settings.seller == "Marisol Vega"
+    assert settings.model_dir == str(tmp_path / "m") and settings.store_path == str(tmp_path / "s.sqlite3")
+    assert settings.team == (str(PLAIN),) and settings.corpus is None
+    assert main(["review", "--store", str(tmp_path / "s.sqlite3")]) == 0
+    assert ran[-1].files == ()  # no file: the library

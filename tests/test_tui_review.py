@@ -161,3 +161,17 @@ async def test_quit_at_any_moment_and_reopen_finds_everything(tmp_path):
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running
+
+
+async def test_quitting_while_typing_a_comment_keeps_it(tmp_path):
+    store_path = tmp_path / "reviews.sqlite3"
+    app = make_test_app(store_path, [VTT])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_call(pilot)
+        await pilot.press("c", *"Half-typed thought")
+        assert screen_name(app) == "Prompt"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert not app.is_running
+    with Store.open(store_path) as store:
+        assert [(c.index, c.text) for c in store.comments(CALL)] == [(0, "Half-typed thought")]

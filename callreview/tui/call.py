@@ -361,8 +361,8 @@ class CallScreen(Screen):
             if then is not None:
                 then()
 
-        self.app.push_screen(Prompt(f"Comment on passage {index}", placeholder="what the seller should hear"),
-                             done)
+        self.app.push_screen(Prompt(f"Comment on passage {index}", placeholder="what the seller should hear",
+                                    keep=done), done)
 
     def set_outcome(self, outcome: str | None) -> bool:
         store = self.app.store

@@ -139,12 +139,21 @@ class Prompt(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, title: str, value: str = "", *, placeholder: str = "", hint: str = "") -> None:
+    def __init__(self, title: str, value: str = "", *, placeholder: str = "", hint: str = "",
+                 keep: Callable[[str], None] | None = None) -> None:
         super().__init__(classes="dialog-screen")
         self.title_text = title
         self.value = value
         self.placeholder = placeholder
         self.hint = hint
+        #: called with the text typed so far when the app quits with the prompt open (comments)
+        self.keep = keep
+
+    def flush(self) -> None:
+        text = self.query_one("#answer", Input).value
+        if self.keep is not None and text.strip():
+            keep, self.keep = self.keep, None
+            keep(text)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog prompt"):

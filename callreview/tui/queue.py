@@ -239,7 +239,7 @@ class QueueScreen(Screen):
                     self.notify("Comment saved", timeout=2)
                     self.paint()
 
-        self.app.push_screen(Prompt(f"Comment on passage {item.index} of {item.call_id}"), done)
+        self.app.push_screen(Prompt(f"Comment on passage {item.index} of {item.call_id}", keep=done), done)
 
     def action_later(self) -> None:
         item = self.current()
