@@ -10,9 +10,7 @@ from callreview.store import Store
 from tui_helpers import (PLAIN, SIZE, VTT, call_loaded, make_test_app, screen_name, screen_text,
                          tiny_model_dir, wait_for, wait_workers)
 
-pytestmark = pytest.mark.asyncio
-
-
+@pytest.mark.asyncio
 async def test_opening_a_file_imports_it_and_shows_the_call_with_its_context(tmp_path):
     store_path = tmp_path / "reviews.sqlite3"
     app = make_test_app(store_path, [VTT])
@@ -35,6 +33,7 @@ async def test_opening_a_file_imports_it_and_shows_the_call_with_its_context(tmp
         assert summary.model_id == "tiny-test-model"
 
 
+@pytest.mark.asyncio
 async def test_library_lists_stored_calls_with_outcome_status_and_unsure_and_opens_one(tmp_path):
     store_path = tmp_path / "reviews.sqlite3"
     app = make_test_app(store_path, [VTT, PLAIN])
@@ -70,6 +69,7 @@ async def test_library_lists_stored_calls_with_outcome_status_and_unsure_and_ope
         assert app.screen.call_id == first
 
 
+@pytest.mark.asyncio
 async def test_the_model_loads_in_the_background_with_a_visible_indicator(tmp_path):
     import threading
 
@@ -96,6 +96,7 @@ async def test_the_model_loads_in_the_background_with_a_visible_indicator(tmp_pa
         assert "tiny-test-model" in text
 
 
+@pytest.mark.asyncio
 async def test_an_unreadable_file_shows_the_cli_message_and_hint_and_the_app_keeps_running(tmp_path):
     from callreview.formats import load_calls
 
@@ -114,6 +115,7 @@ async def test_an_unreadable_file_shows_the_cli_message_and_hint_and_the_app_kee
         await wait_for(pilot, lambda: call_loaded(app), "the good call")
 
 
+@pytest.mark.asyncio
 async def test_a_broken_model_shows_its_error_and_the_calls_still_open_with_stored_labels(tmp_path):
     from callreview.artifacts import load_model
 
@@ -132,6 +134,7 @@ async def test_a_broken_model_shows_its_error_and_the_calls_still_open_with_stor
         assert "could not be loaded" in screen_text(app)
 
 
+@pytest.mark.asyncio
 async def test_a_store_that_is_not_a_store_shows_the_error_and_the_app_keeps_running(tmp_path):
     not_a_store = tmp_path / "notes.txt"
     not_a_store.write_text("shopping list\n", encoding="utf-8")
