@@ -28,7 +28,8 @@ class RetrainScreen(Screen):
     HELP_TITLE = "Retrain"
     BINDINGS = [
         Binding("k", "keep", "Keep new model"),
-        Binding("escape", "discard", "Stay on the old model"),
+        Binding("escape", "discard", "Stay on the old model",
+                tooltip="while training: leave (the result is dropped); after: keep the model in use"),
     ]
 
     def __init__(self) -> None:
@@ -94,6 +95,8 @@ class RetrainScreen(Screen):
         bar = self.query_one("#retrain-progress", ProgressBar)
         bar.update(total=100, progress=100)
         self.query_one("#retrain-step", Static).update("Done.")
+        self.query_one("#retrain-title", Static).update(
+            f"Retrained: {r.model.id} against the model in use, {r.old_model_id or 'none'}")
         s = Text()
         s.append(f"Trained on {r.n_corpus_calls} corpus calls and {r.n_reviewed_calls} reviewed calls "
                  f"({r.n_reviewed_passages} reviewed passages).\n")
