@@ -7,7 +7,7 @@ worker that calls one core function and posts one message; handlers update widge
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
@@ -59,7 +59,6 @@ class Settings:
     models_dir: str | None = None
     #: the reviewer's name recorded with every edit (None: $CALLREVIEW_REVIEWER or the login)
     reviewer: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class CallreviewApp(App[None]):

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
-from .keybar import KeyBar, group
+from .keybar import KeyBar
 from .labels import outcome_text, readable, status_text
 from .status import ModelStatus
 

@@ -3,7 +3,7 @@ function and post one of these; the handlers on the app and screens update the w
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
@@ -88,12 +88,3 @@ class Exported(Message):
     def __init__(self, path: "Path") -> None:
         super().__init__()
         self.path = path
-
-
-class StoreChanged(Message):
-    """Something was written to the store (an edit or an undo); views refresh."""
-
-    def __init__(self, call_id: str | None, what: Any = None) -> None:
-        super().__init__()
-        self.call_id = call_id
-        self.what = what

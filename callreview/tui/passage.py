@@ -15,7 +15,7 @@ from textual.widgets import Label, Static
 from ..metrics import format_time
 from ..records import TASKS
 from ..review import UNSURE_MARGIN
-from .keybar import KeyBar, group
+from .keybar import KeyBar
 from .labels import MARK_HELP, chip, readable, readable_message
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -14,7 +14,7 @@ from textual.widgets import Header, Static
 from ..metrics import format_time
 from ..records import TASKS
 from ..review import Comment
-from .keybar import KeyBar, group
+from .keybar import KeyBar
 from .labels import MARK_HELP, chip, readable, readable_message
 from .status import ModelStatus
 from .widgets import clip, prediction_lines

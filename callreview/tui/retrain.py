@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Header, ProgressBar, Static
 
 from . import messages as msg
-from .keybar import KeyBar, group
+from .keybar import KeyBar
 from .labels import chip, readable
 
 if TYPE_CHECKING:  # pragma: no cover
