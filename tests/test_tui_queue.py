@@ -31,6 +31,7 @@ async def test_queue_reviews_the_least_confident_passages_of_all_calls_with_sing
         expected = queue_heads(store_path, 50)
         assert {cid for cid, _ in expected} == {"brightline-discovery", "lakeshore-demo"}
         await pilot.press("Q")
+        await wait_workers(pilot)
         assert screen_name(app) == "QueueScreen"
         queue = app.screen
         first = expected[0]
@@ -39,6 +40,7 @@ async def test_queue_reviews_the_least_confident_passages_of_all_calls_with_sing
 
         # a: accept both tasks, the next one comes up
         await pilot.press("a")
+        await wait_workers(pilot)
         assert {(t, a) for t, a, _ in live_decisions(store_path, *first)} == {("behavior", "accept"), ("stage", "accept")}
         second = (queue.current().call_id, queue.current().index)
         assert second == expected[1]
@@ -47,6 +49,7 @@ async def test_queue_reviews_the_least_confident_passages_of_all_calls_with_sing
         # (its stage, which the model is sure of, waits at the back of the queue)
         await pilot.press("b")
         await pilot.press(app.screen.key_of["buyer_need"])
+        await wait_workers(pilot)
         assert live_decisions(store_path, *second) == {("behavior", "relabel", "buyer_need")}
         assert (queue.current().call_id, queue.current().index) == expected[2]
         assert second not in queue_heads(store_path, 10)
@@ -55,10 +58,12 @@ async def test_queue_reviews_the_least_confident_passages_of_all_calls_with_sing
         await pilot.press("right")
         assert (queue.current().call_id, queue.current().index) == expected[3]
         await pilot.press("x")
+        await wait_workers(pilot)
         assert {a for _t, a, _ in live_decisions(store_path, *expected[3])} == {"skip"}
 
         # u takes the skip back (one task at a time): after two undos the passage is open again
         await pilot.press("u", "u")
+        await wait_workers(pilot)
         assert live_decisions(store_path, *expected[3]) == set()
 
         # c comments; enter opens the call at that passage

@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
+from . import messages as msg
 from .keybar import KeyBar
 from .labels import outcome_text, readable, status_text
 from .status import ModelStatus
@@ -88,9 +89,14 @@ class LibraryScreen(Screen):
         store = self.app.store
         if store is None:
             self.calls = []
-        else:
-            calls = self.app.guarded(store.list_calls)
-            self.calls = calls if calls is not None else []
+            self._fill()
+            return
+        self.app.run_job("listing the calls", lambda: msg.CallsListed(store.list_calls()), target=self)
+
+    @on(msg.CallsListed)
+    def _listed(self, event: msg.CallsListed) -> None:
+        event.stop()
+        self.calls = event.calls
         self._fill()
 
     def shown(self) -> list["CallSummary"]:

@@ -88,3 +88,20 @@ class Exported(Message):
     def __init__(self, path: "Path") -> None:
         super().__init__()
         self.path = path
+
+
+class CallsListed(Message):
+    """The library's rows, read from the store."""
+
+    def __init__(self, calls: list) -> None:
+        super().__init__()
+        self.calls = calls
+
+
+class QueueLoaded(Message):
+    """The queue's items, and the review of the call of the first one when it was not known."""
+
+    def __init__(self, items: list, reviews: dict) -> None:
+        super().__init__()
+        self.items = items
+        self.reviews = reviews

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -14,6 +15,7 @@ from textual.widgets import Header, Static
 from ..metrics import format_time
 from ..records import TASKS
 from ..review import Comment
+from . import messages as msg
 from .keybar import KeyBar
 from .labels import MARK_HELP, chip, readable, readable_message
 from .status import ModelStatus
@@ -75,10 +77,37 @@ class QueueScreen(Screen):
     # ------------------------------------------------------------------ data
 
     def reload(self) -> None:
+        """Read the queue again in a worker (at a thousand calls it takes a moment)."""
+        from ..session import load_review
+
         store = self.app.store
-        items = self.app.guarded(lambda: store.queue(LIMIT)) if store is not None else None
-        self.items = items or []
+        if store is None:
+            return
+        known = set(self.reviews)
+        later = set(self.later)
+
+        def read() -> msg.QueueLoaded:
+            items = store.queue(LIMIT)
+            waiting = [it for it in items if (it.call_id, it.index) not in later] or items
+            reviews = {}
+            if waiting and waiting[0].call_id not in known:
+                reviews[waiting[0].call_id] = load_review(store, waiting[0].call_id)
+            return msg.QueueLoaded(items, reviews)
+
+        self.app.run_job("reading the queue", read, target=self)
+
+    @on(msg.QueueLoaded)
+    def _loaded(self, event: msg.QueueLoaded) -> None:
+        event.stop()
+        self.items = event.items
+        self.reviews.update(event.reviews)
         self.paint()
+
+    def _answered(self, item: "QueueItem") -> None:
+        """Take the item off at once (the store has the decision) and read the queue again."""
+        self.items = [it for it in self.items if (it.call_id, it.index) != (item.call_id, item.index)]
+        self.paint()
+        self.reload()
 
     def current(self) -> "QueueItem | None":
         waiting = [it for it in self.items if (it.call_id, it.index) not in self.later]
@@ -88,14 +117,8 @@ class QueueScreen(Screen):
         return waiting[0] if waiting else None
 
     def review_of(self, call_id: str) -> "CallReview | None":
-        from ..session import load_review
-
-        if call_id not in self.reviews:
-            review = self.app.guarded(lambda: load_review(self.app.store, call_id))
-            if review is None:
-                return None
-            self.reviews[call_id] = review
-        return self.reviews[call_id]
+        """The review of a call of the queue, None while it is being read."""
+        return self.reviews.get(call_id)
 
     def paint(self) -> None:
         item = self.current()
@@ -113,6 +136,10 @@ class QueueScreen(Screen):
             return
         review = self.review_of(item.call_id)
         if review is None:
+            for sel in parts:
+                self.query_one(sel, Static).update("")
+            self.query_one("#queue-call", Static).update(Text(f"Reading {item.call_id}…", style="italic"))
+            self.reload()
             return
         call = review.call
         p = call.passages[item.index]
@@ -178,9 +205,9 @@ class QueueScreen(Screen):
             self.reviews[item.call_id] = review.with_decision(item.index, task, action, label)
         return True
 
-    def _next(self) -> None:
+    def _next(self, item: "QueueItem") -> None:
         self.done_here += 1
-        self.reload()
+        self._answered(item)
 
     def action_accept(self) -> None:
         item = self.current()
@@ -189,7 +216,7 @@ class QueueScreen(Screen):
             return
         todo = [t for t in TASKS if t in item.predictions and review.decision(item.index, t) is None]
         if all(self._decide(item, t, "accept") for t in todo):
-            self._next()
+            self._next(item)
 
     def action_skip(self) -> None:
         item = self.current()
@@ -198,7 +225,7 @@ class QueueScreen(Screen):
             return
         todo = [t for t in TASKS if t in item.predictions and review.decision(item.index, t) is None]
         if all(self._decide(item, t, "skip") for t in todo):
-            self._next()
+            self._next(item)
 
     def action_relabel(self, task: str) -> None:
         from .call import label_choices
@@ -213,7 +240,7 @@ class QueueScreen(Screen):
         def picked(label: str | None) -> None:
             if label is not None and self._decide(item, task, "relabel", label):
                 self.notify(f"{readable(task)}: {readable(label)}", timeout=2)
-                self.reload()
+                self._next(item)
 
         self.app.push_screen(Picker(f"{readable(task)} for passage {item.index} of {item.call_id}",
                                     [(lab, readable(lab)) for lab in label_choices(self.app, task, review)],
