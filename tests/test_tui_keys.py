@@ -123,3 +123,16 @@ async def test_themes_change_and_labels_stay_readable(tmp_path):
             await pilot.pause()
             text = screen_text(app)
             assert "Situation question" in text and "Opening" in text
+
+
+async def test_a_narrow_terminal_hides_the_context_pane_and_v_shows_it(tmp_path):
+    app = make_test_app(tmp_path / "reviews.sqlite3", [VTT])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(tmp_path, pilot)
+        pane = screen.query_one("#context-pane")
+        assert not pane.display and "Stage timeline" not in screen_text(app)
+        assert "Hi Tom, hi Aisha" in screen_text(app)  # the transcript gets the room
+        await pilot.press("v")
+        assert pane.display and "Stage timeline" in screen_text(app)
+        await pilot.press("v")
+        assert not pane.display

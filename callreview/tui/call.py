@@ -72,8 +72,14 @@ class CallScreen(Screen):
         Binding("Q", "app.queue", "Queue", key_display="Q",
                 tooltip="The least-confident passages of all calls, one after another"),
         Binding("R", "app.retrain", "Retrain", key_display="R", tooltip="Retrain the model with your reviews"),
+        Binding("v", "toggle_context", "Context", tooltip="Show or hide the call's context pane"),
         Binding("escape", "back", "Library", tooltip="Back to the library of calls"),
     ]
+
+    #: below this many columns the context pane starts hidden (v shows it)
+    NARROW = 100
+    #: below this many lines the passage strip is shorter
+    SHORT = 30
 
     def __init__(self, call_id: str, cursor: int | None = None) -> None:
         super().__init__()
@@ -86,6 +92,8 @@ class CallScreen(Screen):
         self._evidence: dict[int, int] = {}
         #: the app's write count this screen's review reflects
         self._seen_writes = -1
+        #: the manager's own choice to show (True) or hide (False) the context pane
+        self._context_choice: bool | None = None
 
     # ------------------------------------------------------------- layout
 
@@ -109,7 +117,21 @@ class CallScreen(Screen):
         yield ModelStatus()
         yield KeyBar()
 
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        size = self.app.size
+        show = self._context_choice if self._context_choice is not None else size.width >= self.NARROW
+        self.set_class(not show, "-no-context")
+        self.set_class(size.height < self.SHORT, "-short")
+
+    def action_toggle_context(self) -> None:
+        self._context_choice = self.has_class("-no-context")
+        self._fit()
+
     def on_mount(self) -> None:
+        self._fit()
         table = self.query_one(TranscriptTable)
         table.focus()
         self.query_one("#call-title", Static).update(Text(f"Opening {self.call_id}…", style="italic"))
