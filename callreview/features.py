@@ -12,6 +12,7 @@ into vectors with ``DictVectorizer`` and ``TfidfVectorizer``.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Sequence
@@ -203,6 +204,7 @@ class Signals:
         self.words_of = {k: frozenset(v) for k, v in WORD_SETS.items()}
         self.cues = {k: frozenset(v) for k, v in CUES.items()}
         self.sep_orth = nlp.vocab.strings.add(SEPARATOR)
+        self._lock = threading.Lock()
         self._index: dict[int, int] = {}
         self._flags = np.zeros((0, len(TYPE_FLAGS)), dtype=np.float32)
         self._words: list[str] = []
@@ -248,7 +250,14 @@ class Signals:
                 f["cue_" + k] = 1.0
         return [f[k] for k in TYPE_FLAGS], lemma
 
-    def _rows(self, orths) -> "np.ndarray":
+    def _rows(self, orths) -> tuple["np.ndarray", "np.ndarray"]:
+        """Type ids of the tokens and their flag rows. The type cache grows as new words
+        arrive; a lock keeps it consistent when workers annotate in threads."""
+        with self._lock:
+            tid = self._rows_unlocked(orths)
+            return tid, self._flags[tid]
+
+    def _rows_unlocked(self, orths) -> "np.ndarray":
         import numpy as np
 
         index = self._index
@@ -276,8 +285,7 @@ class Signals:
         sep_pos = np.flatnonzero(is_sep)
         starts = np.concatenate([[0], sep_pos + 1])
         ends = np.concatenate([sep_pos, [len(orths)]])
-        tid = self._rows(orths)
-        F = self._flags[tid]
+        tid, F = self._rows(orths)
         col = {k: i for i, k in enumerate(TYPE_FLAGS)}
         n_tok = len(orths)
         # sentence starts: the first token of a passage, or the token after final punctuation,
@@ -332,7 +340,8 @@ class Signals:
             out[:, sig[k]] = rate(sums[:, col[k]])
         for k in CUES:
             out[:, sig["cue_" + k]] = rate(sums[:, col["cue_" + k]])
-        words_arr = self._words
+        with self._lock:
+            words_arr = list(self._words)
         words = [" ".join(w for w in (words_arr[t] for t in tid[s:e]) if w) for s, e in zip(starts, ends)]
         return out, words
 
