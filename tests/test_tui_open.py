@@ -21,8 +21,11 @@ async def test_opening_a_file_imports_it_and_shows_the_call_with_its_context(tmp
         n = len(screen.review.call.passages)
         assert screen.query_one("#transcript").row_count == n
         text = screen_text(app)
-        for heading in ("Outcome", "Stage timeline", "Coaching points", "Call metrics"):
+        for heading in ("Outcome", "Stage timeline", "Coaching points"):
             assert heading in text
+        screen.query_one("#context-pane").scroll_end(animate=False)
+        await pilot.pause()
+        assert "Call metrics" in screen_text(app) and "Seller talk" in screen_text(app)
         assert "Marisol Vega" in text and "seller" in text
         assert "Situation question" in text  # readable label, not situation_question
         assert screen.context.coaching is not None and screen.context.coaching.points

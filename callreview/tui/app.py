@@ -182,6 +182,8 @@ class CallreviewApp(App[None]):
             self.sub_title = "no model: showing the stored labels"
             self._model_ready()
             self._import_files()
+        if event.job == "loading the team calls":  # coach against no team: the points say so
+            self.post_message(msg.TeamLoaded([], "no team calls"))
         self.show_error(event.error)
 
     @on(msg.TeamLoaded)

@@ -94,6 +94,8 @@ class CallScreen(Screen):
         self._seen_writes = -1
         #: the manager's own choice to show (True) or hide (False) the context pane
         self._context_choice: bool | None = None
+        #: how many times the context was asked for (only the latest answer is shown)
+        self._context_asked = 0
 
     # ------------------------------------------------------------- layout
 
@@ -110,6 +112,7 @@ class CallScreen(Screen):
                 yield Label("Stage timeline", classes="section-title")
                 yield StageBar(id="timeline")
                 yield Label("Coaching points", classes="section-title")
+                yield Static("", id="coaching-note")
                 yield OptionList(id="coaching")
                 yield Label("Call metrics", classes="section-title")
                 yield Static("", id="metrics")
@@ -180,12 +183,21 @@ class CallScreen(Screen):
         if self.review is None:
             return
         call, team = self.review.call, self.app.team
-        self.app.run_job(f"coaching {self.call_id}", lambda: msg.ContextReady(call_context(call, team)),
-                         target=self)
+        self._context_asked += 1
+        asked = self._context_asked
+
+        def job() -> msg.ContextReady:
+            ready = msg.ContextReady(call_context(call, team))
+            ready.asked = asked
+            return ready
+
+        self.app.run_job(f"coaching {self.call_id}", job, target=self)
 
     @on(msg.ContextReady)
     def _context_ready(self, event: msg.ContextReady) -> None:
         event.stop()
+        if getattr(event, "asked", self._context_asked) != self._context_asked:
+            return  # a later edit asked again: that answer is the one to show
         self.context = event.context
         cm = event.context.metrics
         bar = self.query_one(StageBar)
@@ -196,11 +208,13 @@ class CallScreen(Screen):
         highlighted = coaching.highlighted
         coaching.clear_options()
         ctx = event.context.coaching
+        note = self.query_one("#coaching-note", Static)
         if ctx is None:
+            note.update("")
             coaching.add_option(Option(Text("waiting for the team's calls…", style="dim"), disabled=True))
         elif not ctx.points:
-            note = "; ".join(ctx.notes) or "nothing stands out against the team's successful calls"
-            coaching.add_option(Option(Text(note, style="dim"), disabled=True))
+            why = "; ".join(ctx.notes) or "nothing stands out against the team's successful calls"
+            coaching.add_option(Option(Text(readable_message(why), style="dim"), disabled=True))
         else:
             for k, p in enumerate(ctx.points, 1):
                 t = Text()
@@ -212,6 +226,13 @@ class CallScreen(Screen):
                 coaching.add_option(Option(t, id=str(k - 1)))
             if highlighted is not None and highlighted < coaching.option_count:
                 coaching.highlighted = highlighted
+        if ctx is not None:
+            t = Text(f"against {ctx.n_team_success} successful and {ctx.n_team_other} other calls "
+                     f"from {self.app.team_source or 'the team'}; enter on a point jumps to its passages",
+                     style="dim italic")
+            for line in ctx.notes if ctx.points else ():
+                t.append(f"\nnote: {readable_message(line)}", style="dim")
+            note.update(t)
 
     # ----------------------------------------------------------- showing
 
