@@ -73,7 +73,7 @@ def fix_leading_spaces(svg: str) -> str:
         attrs = attrs.replace(length.group(0), f'textLength="{float(length.group(1)) - k * w:.1f}"')
         return f"<text{attrs}>{body[len(lead.group(0)):]}</text>"
 
-    return re.sub(r"<text([^>]*)>(.*?)</text>", repl, svg, flags=re.S)
+    return re.sub(r"<text([^>]*)>(.*?)</text>", repl, svg.replace("\u00a0", "&#160;"), flags=re.S)
 
 
 def to_png(svg: Path, png: Path) -> None:

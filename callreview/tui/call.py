@@ -227,9 +227,8 @@ class CallScreen(Screen):
             if highlighted is not None and highlighted < coaching.option_count:
                 coaching.highlighted = highlighted
         if ctx is not None:
-            t = Text(f"against {ctx.n_team_success} successful and {ctx.n_team_other} other calls "
-                     f"from {self.app.team_source or 'the team'}; enter on a point jumps to its passages",
-                     style="dim italic")
+            t = Text(f"vs {ctx.n_team_success} successful, {ctx.n_team_other} other calls "
+                     f"({self.app.team_source or 'the team'}) · enter: its passages", style="dim italic")
             for line in ctx.notes if ctx.points else ():
                 t.append(f"\nnote: {readable_message(line)}", style="dim")
             note.update(t)
@@ -278,8 +277,8 @@ class CallScreen(Screen):
         box.append_text(status_text(r.status))
         box.append("   d: done\n", style="dim")
         box.append("Progress ", style="bold")
-        box.append(f"{r.n_reviewed}/{len(c.passages)}\u00a0reviewed  ·  ")
-        box.append(f"{r.n_unsure}\u00a0unsure", style="bold #d7301f" if r.n_unsure else "")
+        box.append(f"{r.n_reviewed}/{len(c.passages)} reviewed, ")
+        box.append(f"{r.n_unsure} unsure", style="bold #d7301f" if r.n_unsure else "")
         self.query_one("#outcome-box", Static).update(box)
 
     def _refresh_strip(self) -> None:

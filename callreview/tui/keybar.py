@@ -53,17 +53,26 @@ class KeyBar(Static, can_focus=False):
             out.append((key, binding.description, click, enabled))
         return out
 
+    def on_resize(self) -> None:
+        self._paint()
+
     def _paint(self) -> None:
-        parts: list[Content] = []
+        """Entries packed into lines by hand, so an entry never breaks across two lines."""
+        width = max(20, self.size.width or self.app.size.width)
+        lines: list[list[Content]] = [[]]
+        used = 0
         for key, description, click, enabled in self.entries():
-            style = "$footer-key-foreground" if enabled else "$text-disabled"
-            nb = "\u00a0"
-            piece = Content.assemble((f"{nb}{key}{nb}", f"bold {style}"),
-                                     (description.replace(" ", nb), "" if enabled else "dim"))
+            key_style = "bold $footer-key-foreground" if enabled else "$text-disabled"
+            piece = Content.assemble((key, key_style), (" " + description, "" if enabled else "dim"))
             if click and enabled:
                 piece = piece.stylize(f"@click={click}")
-            parts.append(piece)
-        self.update(Content("  ").join(parts))
+            need = piece.cell_length + (2 if lines[-1] else 0)
+            if lines[-1] and used + need > width:
+                lines.append([])
+                used, need = 0, piece.cell_length
+            lines[-1].append(piece)
+            used += need
+        self.update(Content("\n").join(Content("  ").join(line) for line in lines))
 
 
 def group(description: str) -> Binding.Group:
