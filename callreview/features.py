@@ -151,7 +151,15 @@ _IRREGULAR = {"be": ["am", "is", "are", "was", "were", "'m", "'re", "'s", "been"
               "can": ["could"], "will": ["would", "'ll"], "run": ["ran"], "sum": ["summed"]}
 
 
+# Verbs in the cue phrases get inflected variants; every other word matches as written.
+_VERBS = frozenset("""walk tell help understand talk wonder explain give paint recap summarize confirm make play
+see say mention bring describe flag note point worry sound hear set book get move go send sign start schedule
+pencil lock kick have do happen mean think run check circle call sum cover ask hop jump dive love work""".split())
+
+
 def _variants(word: str) -> set[str]:
+    if word not in _VERBS and word not in _IRREGULAR:
+        return {word}
     out = {word, word + "s", word + "ed", word + "d", word + "ing"}
     if word.endswith("e"):
         out.add(word[:-1] + "ing")
@@ -187,6 +195,7 @@ class Signals:
     def __init__(self) -> None:
         import numpy as np
         from spacy.matcher import PhraseMatcher
+        from spacy.tokens import Doc
 
         from .nlp import lemma_table
 
@@ -199,7 +208,8 @@ class Signals:
         for name in ("money",):
             self.phrases.add(name, [make(w) for w in WORD_SETS[name] if " " in w])
         for name, phrases in PHRASES.items():
-            self.phrases.add(name, [make(v) for p in phrases for v in _phrase_variants(p)])
+            # built from words, not tokenized: "i 'm curious" must stay three tokens as in "I'm curious"
+            self.phrases.add(name, [Doc(nlp.vocab, words=v.split()) for p in phrases for v in _phrase_variants(p)])
         self.phrase_names = tuple(PHRASES)
         self.words_of = {k: frozenset(v) for k, v in WORD_SETS.items()}
         self.cues = {k: frozenset(v) for k, v in CUES.items()}

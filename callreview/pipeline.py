@@ -37,7 +37,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.preprocessing import MaxAbsScaler
+from sklearn.decomposition import TruncatedSVD
+from sklearn.preprocessing import MaxAbsScaler, Normalizer
 
 from .features import NUMERIC_NAMES, FeatureBatch, call_features
 from .records import Call
@@ -62,12 +63,14 @@ def _split(text: str) -> list[str]:
     return text.split()
 
 
-def make_local_union(char_ngrams: bool = True) -> FeatureUnion:
+def _word_tfidf(min_df: int, ngrams: int) -> TfidfVectorizer:
+    return TfidfVectorizer(tokenizer=_split, token_pattern=None, lowercase=False, ngram_range=(1, ngrams),
+                           min_df=min_df, sublinear_tf=True, max_features=40000, dtype=np.float32)
+
+
+def make_local_union(char_ngrams: bool = True, lsa: int = 0, min_df: int = 2, ngrams: int = 2) -> FeatureUnion:
     parts = [
-        ("words", Pipeline([("field", Field("words")),
-                            ("tfidf", TfidfVectorizer(tokenizer=_split, token_pattern=None, lowercase=False,
-                                                      ngram_range=(1, 2), min_df=2, sublinear_tf=True,
-                                                      max_features=40000, dtype=np.float32))])),
+        ("words", Pipeline([("field", Field("words")), ("tfidf", _word_tfidf(min_df, ngrams))])),
         ("role_words", Pipeline([("field", Field("role_words")),
                                  ("tfidf", TfidfVectorizer(tokenizer=_split, token_pattern=None, lowercase=False,
                                                            ngram_range=(1, 1), min_df=2, sublinear_tf=True,
@@ -75,6 +78,11 @@ def make_local_union(char_ngrams: bool = True) -> FeatureUnion:
         ("local", Pipeline([("field", Field("numeric")),
                             ("scale", MaxAbsScaler())])),
     ]
+    if lsa:
+        # latent topics of the words (LSA): passages that say the same thing in other words
+        parts.append(("topics", Pipeline([("field", Field("words")), ("tfidf", _word_tfidf(min_df, ngrams)),
+                                          ("svd", TruncatedSVD(lsa, random_state=0)),
+                                          ("norm", Normalizer(copy=False))])))
     if char_ngrams:
         parts.insert(2, ("chars", Pipeline([
             ("field", Field("chars")),
@@ -111,6 +119,8 @@ def _feature_names(union: FeatureUnion) -> list[str]:
                       .replace("<q>", "?").replace("<num>", "#").replace("<money>", "$") for w in raw]
         elif part == "chars":
             names += [f"letters '{w.strip()}'" for w in raw]
+        elif part == "topics":
+            names += [f"first look: topic {i}" for i in range(len(raw))]  # latent: never shown as a reason
         else:
             names += [_readable_local(w) for w in raw]
     return names
@@ -143,9 +153,13 @@ class TaskModel:
 class CallClassifier(BaseEstimator):
     """Labels every passage of a call for each task found in the training corpus."""
 
-    def __init__(self, C: float = 4.0, C_first: float = 4.0, context_weight: float = 1.0,
+    def __init__(self, C: float = 1.0, C_first: float = 1.0, context_weight: float = 1.0,
                  inner_folds: int = 4, char_ngrams: bool = False, sequence_tasks: tuple[str, ...] = ("stage",),
-                 prior_weight: float = 0.5, max_iter: int = 400, random_state: int = 0):
+                 prior_weight: float = 0.5, max_iter: int = 400, random_state: int = 0,
+                 lsa: int = 0, min_df: int = 2, ngrams: int = 2):
+        self.lsa = lsa
+        self.min_df = min_df
+        self.ngrams = ngrams
         self.C = C
         self.C_first = C_first
         self.context_weight = context_weight
@@ -168,7 +182,7 @@ class CallClassifier(BaseEstimator):
             say("features")
             batch = call_features(calls)
         groups = np.concatenate([np.full(e - s, ci) for ci, (s, e) in enumerate(batch.bounds)])
-        self.union_ = make_local_union(self.char_ngrams)
+        self.union_ = make_local_union(self.char_ngrams, self.lsa, self.min_df, self.ngrams)
         X = self.union_.fit_transform(batch).tocsr()
         for _, pipe in self.union_.transformer_list:  # keep the pickle small
             last = pipe.steps[-1][1]
@@ -213,6 +227,7 @@ class CallClassifier(BaseEstimator):
         local_names = _feature_names(self.union_)
         self.feature_names_ = np.array(local_names + [_readable_context(n) for n in ctx_names], dtype=object)
         self._is_context = np.array([False] * len(local_names) + [True] * len(ctx_names))
+        self._showable = np.array([not str(n).startswith("first look") for n in self.feature_names_])
         for tm in self.models_.values():
             if tm.second is not None:
                 W = tm.second.coef_
@@ -286,21 +301,29 @@ class CallClassifier(BaseEstimator):
                 P = np.ones((Xf.shape[0], 1))
             else:
                 P = self._aligned(tm.second, tm.labels, Xf)
-            for ci, (k, end) in enumerate(batch.bounds):
-                n = end - k
-                Pc = P[k:k + n]
-                if tm.sequence and tm.log_trans is not None and n > 1:
+            posts, paths = [], []
+            for k, end in batch.bounds:
+                Pc = P[k:end]
+                if tm.sequence and tm.log_trans is not None and end - k > 1:
                     post, path = self._decode(tm, Pc)
                 else:
                     post, path = Pc, Pc.argmax(axis=1)
+                posts.append(post)
+                paths.append(path)
+            post_all = np.vstack(posts) if posts else P
+            path_all = np.concatenate(paths) if paths else np.zeros(0, dtype=np.int64)
+            reasons = self._explain_all(tm, Xf, path_all, explain) if explain else None
+            order = np.argsort(-post_all, axis=1)[:, :3]
+            independent = P.argmax(axis=1)
+            labels = tm.labels
+            for ci, (k, end) in enumerate(batch.bounds):
                 rows = []
-                for i in range(n):
-                    order = np.argsort(-post[i])
-                    lab = int(path[i])
-                    alts = [(tm.labels[j], float(post[i, j])) for j in order if j != lab][:2]
-                    rows.append({"label": tm.labels[lab], "probability": float(post[i, lab]),
-                                 "alternatives": alts, "independent": tm.labels[int(Pc[i].argmax())],
-                                 "explanation": self._explain(tm, Xf, k + i, lab, explain) if explain else []})
+                for r in range(k, end):
+                    lab = int(path_all[r])
+                    alts = [(labels[j], float(post_all[r, j])) for j in order[r] if j != lab][:2]
+                    rows.append({"label": labels[lab], "probability": float(post_all[r, lab]),
+                                 "alternatives": alts, "independent": labels[int(independent[r])],
+                                 "explanation": reasons[r] if reasons is not None else []})
                 results[ci][t] = rows
         return results
 
@@ -343,30 +366,40 @@ class CallClassifier(BaseEstimator):
         post /= post.sum(axis=1, keepdims=True)
         return post, path
 
-    def _explain(self, tm: TaskModel, Xf, row: int, lab: int, top: int) -> list[str]:
-        model = tm.second
-        if model is None:
-            return []
-        start, end = Xf.indptr[row], Xf.indptr[row + 1]
-        idx = Xf.indices[start:end]
-        vals = Xf.data[start:end]
+    def _explain_all(self, tm: TaskModel, Xf, labels_idx: np.ndarray, top: int) -> list[list[str]]:
+        """For every row, the features that pushed most toward its label: value times the
+        label's weight relative to the other labels, largest first. The first pass's own
+        guess and latent topics are never shown; at most two context reasons."""
+        n = Xf.shape[0]
+        if tm.second is None or n == 0:
+            return [[] for _ in range(n)]
         coef = self._relative_coef(tm)
-        ci = list(model.classes_).index(tm.labels[lab])
-        contrib = vals * coef[ci, idx]
-        order = np.argsort(-contrib)
-        out: list[str] = []
-        n_context = 0
-        for j in order:
-            if contrib[j] <= 0 or len(out) >= top:
-                break
-            name = str(self.feature_names_[idx[j]])
-            if name.startswith("first look"):
-                continue  # the first pass's own guess explains nothing to a reader
-            if self._is_context[idx[j]]:
-                if n_context >= 2:
-                    continue
-                n_context += 1
-            out.append(name)
+        if getattr(self, "_showable", None) is None:  # a model saved before it existed
+            self._showable = np.array([not str(n).startswith("first look") for n in self.feature_names_])
+        class_of = {c: i for i, c in enumerate(tm.second.classes_)}
+        ci = np.array([class_of[tm.labels[j]] for j in labels_idx], dtype=np.int64)
+        counts = np.diff(Xf.indptr)
+        rows = np.repeat(np.arange(n), counts)
+        contrib = Xf.data * coef[ci[rows], Xf.indices]
+        keep = (contrib > 0) & self._showable[Xf.indices]
+        rows, cols, contrib = rows[keep], Xf.indices[keep], contrib[keep]
+        order = np.lexsort((-contrib, rows))
+        rows, cols = rows[order], cols[order]
+        starts = np.searchsorted(rows, np.arange(n + 1))
+        names, is_ctx = self.feature_names_, self._is_context
+        out: list[list[str]] = []
+        for r in range(n):
+            reasons: list[str] = []
+            n_context = 0
+            for c in cols[starts[r]:starts[r + 1]]:
+                if is_ctx[c]:
+                    if n_context >= 2:
+                        continue
+                    n_context += 1
+                reasons.append(names[c])
+                if len(reasons) >= top:
+                    break
+            out.append(reasons)
         return out
 
     @staticmethod

@@ -46,7 +46,7 @@ def train(calls: Sequence[Call], *, settings: dict[str, Any] | None = None, cv_f
         "metrics": metrics,
         "versions": library_versions(),
     }
-    return Model(id=model_id or new_model_id(fp, settings), classifier=clf, meta=meta)
+    return Model(id=model_id or new_model_id(fp, clf.get_params()), classifier=clf, meta=meta)
 
 
 def merge_reviews(calls: Sequence[Call], store_path: str | None = None) -> tuple[list[Call], int]:
