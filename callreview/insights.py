@@ -442,6 +442,18 @@ class CoachingContext:
                 "ranking": RANKING, "notes": list(self.notes), "points": [p.to_json() for p in self.points]}
 
 
+def _tier(p: "CoachingPoint") -> int:
+    """0: unanswered objections and a missing commitment request; 1: rates on the side of
+    the unsuccessful calls; 2: rates that lean the way of the successful calls (listed last:
+    there is nothing to fix in them, only something to notice)."""
+    if p.kind not in (BELOW_RANGE, ABOVE_RANGE):
+        return 0
+    if p.team_diff is None:
+        return 1
+    toward_other = (p.kind == BELOW_RANGE and p.team_diff > 0) or (p.kind == ABOVE_RANGE and p.team_diff < 0)
+    return 1 if toward_other else 2
+
+
 RANKING = (
     "1. each buyer objection the seller's next turn did not respond to, in call order; "
     "2. a call with no commitment request at all; "
@@ -451,7 +463,8 @@ RANKING = (
     "in interquartile ranges (the range taken as at least 1 per 100 passages; counted up to 3), times 1 when the call leans toward the "
     "unsuccessful calls and 0.25 when it overshoots in the successful direction, halved for buyer "
     "behaviors (not directly coachable); behaviors on which the team's successful and other calls "
-    "do not differ at all are left out."
+    "do not differ at all are left out. Points of kind 3 where the call leans the way of the "
+    "successful calls come after every other point: nothing to fix there, only to notice."
 )
 
 
@@ -599,7 +612,7 @@ def coach(call: Call, team: Iterable[Call], taxonomy: Taxonomy | None = None, *,
         if silent:
             notes.append(f"{silent} behaviors outside the successful range are left out: the team's "
                          "successful and other calls do not differ on them")
-    points.sort(key=lambda p: (-p.score, p.passages[0] if p.passages else 0))
+    points.sort(key=lambda p: (_tier(p), -p.score, p.passages[0] if p.passages else 0))
     return CoachingContext(call.call_id, call.outcome, ns, no, tuple(points), tuple(notes), call.title)
 
 

@@ -266,3 +266,14 @@ def test_every_point_of_any_call_points_at_passages_of_that_call(call):
     if any(p.kind == UNANSWERED_OBJECTION for p in ctx.points):
         assert ctx.points[0].kind == UNANSWERED_OBJECTION
     json.dumps(ctx.to_json())
+
+
+def test_points_where_the_call_leans_toward_success_come_after_the_ones_to_fix():
+    from callreview.insights import ABOVE_RANGE, BELOW_RANGE, CoachingPoint, _tier
+
+    to_fix = CoachingPoint(BELOW_RANGE, "few implication questions", (3,), 0.5, team_diff=+2.0)
+    to_notice = CoachingPoint(BELOW_RANGE, "no buyer objections", (9,), 2.0, team_diff=-5.6)
+    too_much_info = CoachingPoint(ABOVE_RANGE, "much plain information", (4,), 0.4, team_diff=-1.6)
+    pts = sorted([to_notice, to_fix, too_much_info], key=lambda p: (_tier(p), -p.score))
+    assert pts[-1] is to_notice
+    assert {pts[0].message, pts[1].message} == {"few implication questions", "much plain information"}
