@@ -155,7 +155,7 @@ class CallClassifier(BaseEstimator):
 
     def __init__(self, C: float = 1.0, C_first: float = 1.0, context_weight: float = 1.0,
                  inner_folds: int = 4, char_ngrams: bool = False, sequence_tasks: tuple[str, ...] = ("stage",),
-                 prior_weight: float = 0.5, max_iter: int = 400, random_state: int = 0,
+                 prior_weight: float = 0.0, max_iter: int = 400, random_state: int = 0,
                  lsa: int = 0, min_df: int = 2, ngrams: int = 2):
         self.lsa = lsa
         self.min_df = min_df
