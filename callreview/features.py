@@ -179,14 +179,12 @@ def _phrase_variants(phrase: list[str]) -> list[str]:
 TYPE_FLAGS = ("word", "q", "final", "wh", "aux", "subj", "leadin", "num", "money", "past", "you", "i", "we",
               "modal", "negation", "filler", "date_time", "if", *(f"cue_{k}" for k in CUES))
 _FINAL_PUNCT = frozenset([".", "!", "?", "...", "…", "?!", "!?", "??", "!!"])
-SEPARATOR = "\u2063"  # an invisible separator between passages inside one spaCy Doc
 
 
 class Signals:
     """Turns the passages of a call into word strings and rule-based signal counts.
 
-    One spaCy ``Doc`` per call (passages joined by a separator token), the pipeline's
-    tokenizer, its lookup-lemmatizer table, and a ``PhraseMatcher`` for multi-word cue
+    The pipeline's tokenizer (one ``Doc`` per passage), its lookup-lemmatizer table, and a ``PhraseMatcher`` for multi-word cue
     phrases (inflected variants generated from base forms). Single words are classified
     once per word type and cached; counting is then done with numpy over the call.
     Sentence starts follow the sentencizer's rule (after ``.``, ``!``, ``?``).
@@ -213,7 +211,6 @@ class Signals:
         self.phrase_names = tuple(PHRASES)
         self.words_of = {k: frozenset(v) for k, v in WORD_SETS.items()}
         self.cues = {k: frozenset(v) for k, v in CUES.items()}
-        self.sep_orth = nlp.vocab.strings.add(SEPARATOR)
         self._lock = threading.Lock()
         self._index: dict[int, int] = {}
         self._flags = np.zeros((0, len(TYPE_FLAGS)), dtype=np.float32)
@@ -225,7 +222,7 @@ class Signals:
         low = lex.lower_
         f = dict.fromkeys(TYPE_FLAGS, 0.0)
         word = ""
-        if lex.is_punct or lex.is_space or orth == self.sep_orth or not text.strip():
+        if lex.is_punct or lex.is_space or not text.strip():
             if "?" in text:
                 f["q"] = 1.0
                 word = "<q>"
@@ -288,13 +285,15 @@ class Signals:
         """Signals (n_passages x len(SIGNAL_NAMES)) and word strings of one call's passages."""
         import numpy as np
 
-        clean = [" ".join(t.replace(SEPARATOR, " ").split()) or "." for t in texts]
-        doc = self.nlp.make_doc(f" {SEPARATOR} ".join(clean))
-        orths = doc.to_array("ORTH").astype(np.uint64)
-        is_sep = orths == self.sep_orth
-        sep_pos = np.flatnonzero(is_sep)
-        starts = np.concatenate([[0], sep_pos + 1])
-        ends = np.concatenate([sep_pos, [len(orths)]])
+        clean = [" ".join(t.split()) or "." for t in texts]
+        # one Doc per passage: the tokenizer's cache works per passage (one long Doc of the
+        # whole call tokenized several times slower)
+        docs = list(self.nlp.tokenizer.pipe(clean, batch_size=1000))
+        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        ends = np.cumsum(lengths)
+        starts = ends - lengths
+        orths = (np.concatenate([d.to_array("ORTH") for d in docs]) if docs
+                 else np.zeros(0, dtype=np.uint64)).astype(np.uint64)
         tid, F = self._rows(orths)
         col = {k: i for i, k in enumerate(TYPE_FLAGS)}
         n_tok = len(orths)
@@ -321,14 +320,13 @@ class Signals:
         n_p = len(texts)
         hits = np.zeros((n_p, len(self.phrase_names) + 1), dtype=np.float32)
         pname = {self.vocab.strings[n]: i for i, n in enumerate(self.phrase_names)}
-        seen = set()
-        for match_id, s, _e in self.phrases(doc):
-            name = self.vocab.strings[match_id]
-            if (name, s) in seen:
-                continue
-            seen.add((name, s))
-            p = int(np.searchsorted(starts, s, side="right") - 1)
-            hits[p, pname.get(match_id, len(self.phrase_names))] += 1
+        other = len(self.phrase_names)
+        for p, doc in enumerate(docs):
+            seen = set()
+            for match_id, s, _e in self.phrases(doc):
+                if (match_id, s) not in seen:  # one hit per phrase start, however many variants match
+                    seen.add((match_id, s))
+                    hits[p, pname.get(match_id, other)] += 1
         n = np.maximum(sums[:, col["word"]], 1.0)
         out = np.zeros((n_p, len(SIGNAL_NAMES)), dtype=np.float32)
         sig = {name: i for i, name in enumerate(SIGNAL_NAMES)}

@@ -275,7 +275,9 @@ class CallClassifier(BaseEstimator):
             for where, M in wheres:
                 blocks.append(M)
                 names += [f"c:{t}:{where}={lab}" for lab in labels]
-        return np.hstack(blocks), names
+        C = np.hstack(blocks)
+        C[C < 0.02] = 0.0  # a label the first pass gives under 2% says nothing; keeps the matrix sparse
+        return C, names
 
     # --------------------------------------------------------------- predicting
     def predict_calls(self, calls: Sequence[Call], explain: int = 5,
@@ -352,17 +354,21 @@ class CallClassifier(BaseEstimator):
         path[-1] = int(score.argmax())
         for i in range(n - 1, 0, -1):
             path[i - 1] = back[i, path[i]]
-        # Forward-backward in log space
-        fwd = np.zeros((n, L))
-        fwd[0] = tm.log_start + em[0]
+        # Forward-backward with per-step scaling (probability space: cheaper than log-sum-exp)
+        E = np.exp(em - em.max(axis=1, keepdims=True))
+        T = np.exp(A)
+        fwd = np.empty((n, L))
+        f = np.exp(tm.log_start) * E[0]
+        fwd[0] = f / f.sum()
         for i in range(1, n):
-            fwd[i] = np.logaddexp.reduce(fwd[i - 1][:, None] + A, axis=0) + em[i]
-        bwd = np.zeros((n, L))
+            f = (fwd[i - 1] @ T) * E[i]
+            fwd[i] = f / f.sum()
+        bwd = np.empty((n, L))
+        bwd[-1] = 1.0 / L
         for i in range(n - 2, -1, -1):
-            bwd[i] = np.logaddexp.reduce(A + em[i + 1] + bwd[i + 1], axis=1)
-        post = fwd + bwd
-        post -= post.max(axis=1, keepdims=True)
-        post = np.exp(post)
+            b = T @ (E[i + 1] * bwd[i + 1])
+            bwd[i] = b / b.sum()
+        post = fwd * bwd
         post /= post.sum(axis=1, keepdims=True)
         return post, path
 
@@ -383,7 +389,8 @@ class CallClassifier(BaseEstimator):
         contrib = Xf.data * coef[ci[rows], Xf.indices]
         keep = (contrib > 0) & self._showable[Xf.indices]
         rows, cols, contrib = rows[keep], Xf.indices[keep], contrib[keep]
-        order = np.lexsort((-contrib, rows))
+        # rows are already in order: sort within each row by contribution, largest first
+        order = np.argsort(rows - contrib / (2.0 * float(contrib.max()) + 1e-12), kind="stable") if len(rows) else rows
         rows, cols = rows[order], cols[order]
         starts = np.searchsorted(rows, np.arange(n + 1))
         names, is_ctx = self.feature_names_, self._is_context

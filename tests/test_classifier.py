@@ -124,3 +124,31 @@ def test_a_folder_without_meta_is_not_a_model(tmp_path):
     with pytest.raises(ModelError) as err:
         load_model(tmp_path)
     assert "meta.json" in str(err.value)
+
+
+def test_stage_decoding_matches_brute_force_over_every_sequence():
+    """Posteriors and the best path equal what enumerating all label sequences gives."""
+    import itertools
+
+    rng = np.random.default_rng(0)
+    T = rng.random((3, 3))
+    T /= T.sum(axis=1, keepdims=True)
+    s0 = rng.random(3)
+    s0 /= s0.sum()
+    P = rng.random((5, 3))
+    P /= P.sum(axis=1, keepdims=True)
+    tm = TaskModel(labels=("a", "b", "c"), first=None, second=None, sequence=True)  # type: ignore[arg-type]
+    tm.log_start, tm.log_trans, tm.log_prior = np.log(s0), np.log(T), np.log(np.full(3, 1 / 3))
+    post, path = CallClassifier(prior_weight=0.0)._decode(tm, P)
+    brute = np.zeros((5, 3))
+    best = (-1.0, None)
+    for seq in itertools.product(range(3), repeat=5):
+        w = s0[seq[0]] * P[0, seq[0]]
+        for i in range(1, 5):
+            w *= T[seq[i - 1], seq[i]] * P[i, seq[i]]
+        for i, x in enumerate(seq):
+            brute[i, x] += w
+        best = max(best, (w, seq), key=lambda b: b[0])
+    brute /= brute.sum(axis=1, keepdims=True)
+    assert np.allclose(post, brute)
+    assert tuple(path) == best[1]
