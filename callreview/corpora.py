@@ -21,6 +21,18 @@ PASSAGE_FIELDS = ("speaker", "role", "start", "end", "text", "behavior", "stage"
 HINT = "each line must be one JSON object as described in corpora/GUIDE.md (corpus format v1)"
 
 
+def default_corpus_dir() -> Path | None:
+    """The shipped corpus (``corpora/default``) next to the package in a source checkout,
+    or under ``$CALLREVIEW_HOME``; None when neither has it."""
+    import os
+
+    for base in filter(None, [os.environ.get("CALLREVIEW_HOME"), Path(__file__).resolve().parent.parent]):
+        cand = Path(base) / "corpora" / "default"
+        if cand.is_dir():
+            return cand
+    return None
+
+
 def corpus_files(path: str | Path) -> list[Path]:
     """The .jsonl files of a corpus: the file itself, or every *.jsonl under a folder."""
     p = Path(path)

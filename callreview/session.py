@@ -191,22 +191,16 @@ def annotate_stored(store: "Store", call_ids: Iterable[str], model: "Model", *,
 # --------------------------------------------------------------------------- team
 
 
-def default_team_path() -> Path | None:
-    """The shipped corpus folder next to the package (a source checkout), if any."""
-    here = Path(__file__).resolve().parent.parent / "corpora" / "default"
-    return here if here.is_dir() else None
-
-
 def team_calls(store: "Store", paths: Sequence[str | Path] | None = None) -> tuple[list[Call], str]:
     """The calls a call is coached against, and where they come from.
 
     ``paths`` (corpus files or folders) if given, else the shipped corpus, else the
     stored calls that have an outcome."""
-    from .corpora import read_corpus
+    from .corpora import default_corpus_dir, read_corpus
 
     if paths:
-        return read_corpus(*paths), ", ".join(str(p) for p in paths)
-    shipped = default_team_path()
+        return read_corpus(*paths), ", ".join(Path(p).name for p in paths)
+    shipped = default_corpus_dir()
     if shipped is not None:
         return read_corpus(shipped), "the default corpus"
     calls = [store.get_call(s.call_id) for s in store.list_calls() if s.outcome]
@@ -284,8 +278,11 @@ def _corpus_sources(model: "Model | None", paths: Sequence[str | Path] | None) -
             if cand.exists():
                 found.append(cand)
                 break
-    if not found and default_team_path() is not None:
-        found.append(default_team_path())  # type: ignore[arg-type]
+    from .corpora import default_corpus_dir
+
+    shipped = default_corpus_dir()
+    if not found and shipped is not None:
+        found.append(shipped)
     return found
 
 

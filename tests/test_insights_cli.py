@@ -102,9 +102,9 @@ def test_coach_puts_the_unanswered_objection_first_with_its_passage():
 
 
 def test_coach_without_a_team_corpus_says_how_to_pass_one(monkeypatch, tmp_path):
-    import callreview.cli.insights as mod
+    import callreview.corpora as corpora
 
-    monkeypatch.setattr(mod, "default_team_path", lambda: tmp_path / "corpora" / "default")
+    monkeypatch.setattr(corpora, "default_corpus_dir", lambda: None)
     res = run("coach", DATA / "timed.jsonl")
     assert res.exit_code == 2
     assert "error:" in res.output and "--against" in res.output

@@ -321,13 +321,6 @@ def report_cmd(paths: tuple[str, ...], by: str | None, as_json: bool, min_calls:
     click.echo(render_report(rep))
 
 
-def default_team_path() -> Path:
-    """The shipped corpus folder, next to the package in a source checkout."""
-    import callreview
-
-    return Path(callreview.__file__).resolve().parent.parent / "corpora" / "default"
-
-
 @cli.command("coach")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--against", "against", multiple=True, type=click.Path(),
@@ -350,9 +343,11 @@ def coach_cmd(file: str, against: tuple[str, ...], as_json: bool, model_dir: str
     from ..insights import coach
 
     if not against:
-        team_path = default_team_path()
-        if not team_path.is_dir():
-            raise UsageError(f"no team calls to compare against: {team_path} was not found",
+        from ..corpora import default_corpus_dir
+
+        team_path = default_corpus_dir()
+        if team_path is None:
+            raise UsageError("no team calls to compare against: the shipped corpora/default was not found",
                              hint="pass --against PATH with your team's labeled calls (a corpus .jsonl "
                                   "file or a folder of them)")
         against = (str(team_path),)
