@@ -278,6 +278,19 @@ class CallreviewApp(App[None]):
             self.writes += 1
         return result
 
+    def undo_last(self, call_id: str | None = None) -> Any:
+        """Take back the last edit (within one call when ``call_id`` is given), say what
+        was undone, and return its event; None when there was nothing to undo."""
+        store = self.store
+        if store is None:
+            return None
+        event = self.write(lambda: store.undo(call_id, reviewer=self.reviewer))
+        if event is None:
+            self.notify("Nothing left to undo on this call" if call_id else "Nothing to undo", timeout=2)
+            return None
+        self.notify(f"Undone: {event.describe()}", timeout=3)
+        return event
+
     @property
     def reviewer(self) -> str | None:
         return self.settings.reviewer

@@ -673,14 +673,9 @@ class CallScreen(Screen):
         self.notify(f"Wrote {event.path}", title="Exported")
 
     def action_undo(self) -> None:
-        store = self.app.store
-        if store is None:
-            return
-        event = self.app.write(lambda: store.undo(self.call_id, reviewer=self.app.reviewer))
+        event = self.app.undo_last(self.call_id)
         if event is None:
-            self.notify("Nothing left to undo on this call", timeout=2)
             return
-        self.notify(f"Undone: {event.describe()}", timeout=3)
         self.load(cursor=event.index if event.index is not None else self.current())
 
     def action_back(self) -> None:

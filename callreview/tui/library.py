@@ -188,15 +188,9 @@ class LibraryScreen(Screen):
         self.query_one("#library", DataTable).focus()
 
     def action_undo(self) -> None:
-        store = self.app.store
-        if store is None:
-            return
-        event = self.app.write(lambda: store.undo(reviewer=self.app.reviewer))
-        if event is None:
-            self.notify("Nothing to undo", timeout=2)
-            return
-        self.notify(f"Undone: {event.describe()}")
-        self.app.refresh_views(event.call_id)
+        event = self.app.undo_last()
+        if event is not None:
+            self.app.refresh_views(event.call_id)
 
     def action_import(self) -> None:
         from .dialogs import Prompt

@@ -148,13 +148,8 @@ class PassageScreen(ModalScreen[None]):
 
     def action_undo(self) -> None:
         store = self.app.store
-        if store is None:
+        if self.app.undo_last(self.owner.call_id) is None:
             return
-        event = self.app.write(lambda: store.undo(self.owner.call_id, reviewer=self.app.reviewer))
-        if event is None:
-            self.notify("Nothing left to undo on this call", timeout=2)
-            return
-        self.notify(f"Undone: {event.describe()}", timeout=3)
         from ..session import load_review
 
         review = self.app.guarded(lambda: load_review(store, self.owner.call_id))

@@ -275,14 +275,9 @@ class QueueScreen(Screen):
             self.paint()
 
     def action_undo(self) -> None:
-        store = self.app.store
-        if store is None:
-            return
-        event = self.app.write(lambda: store.undo(reviewer=self.app.reviewer))
+        event = self.app.undo_last()
         if event is None:
-            self.notify("Nothing to undo", timeout=2)
             return
-        self.notify(f"Undone: {event.describe()}", timeout=3)
         self.reviews.pop(event.call_id, None)
         if event.index is not None:
             self.later.discard((event.call_id, event.index))
