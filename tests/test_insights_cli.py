@@ -142,3 +142,12 @@ def test_a_missing_file_is_an_error_line_not_a_traceback(tmp_path):
     res = run("metrics", tmp_path / "nope.jsonl")
     assert res.exit_code == 2
     assert res.output.startswith("error:") and "Traceback" not in res.output
+
+
+def test_coach_takes_the_sellers_name_for_a_raw_transcript():
+    sample = Path(__file__).resolve().parent.parent / "corpora" / "samples" / "lakeside-coldcall.txt"
+    res = run("coach", sample, "--seller", "Kayla Moss", "--json")
+    assert res.exit_code == 0, res.output
+    [ctx] = json.loads(res.output)["calls"]
+    assert ctx["points"], ctx
+    assert all(isinstance(i, int) for p in ctx["points"] for i in p["passages"])

@@ -332,8 +332,10 @@ def report_cmd(paths: tuple[str, ...], by: str | None, as_json: bool, min_calls:
               help="Fewest successful team calls needed to compare behavior rates.")
 @click.option("--top", type=click.IntRange(min=0), default=5, show_default=True,
               help="Show the first N points (0: all). JSON always has all.")
+@click.option("--seller", "sellers", multiple=True, metavar="NAME",
+              help="The seller's name as it appears in FILE (repeatable); otherwise guessed.")
 def coach_cmd(file: str, against: tuple[str, ...], as_json: bool, model_dir: str | None, min_calls: int,
-              top: int) -> None:
+              top: int, sellers: tuple[str, ...]) -> None:
     """The coaching context of a call: what in it differs from the team's successful calls.
 
     Points are ranked so the first is the one most worth a manager's minute (unanswered
@@ -351,7 +353,7 @@ def coach_cmd(file: str, against: tuple[str, ...], as_json: bool, model_dir: str
                              hint="pass --against PATH with your team's labeled calls (a corpus .jsonl "
                                   "file or a folder of them)")
         against = (str(team_path),)
-    calls, n_annotated = annotate_missing(load_paths([file]), model_dir)
+    calls, n_annotated = annotate_missing(load_paths([file], sellers), model_dir)
     team, _ = annotate_missing(load_paths(against), model_dir)
     results = [(c, coach(c, team, min_calls=min_calls)) for c in calls]
     if as_json:
