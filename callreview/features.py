@@ -11,18 +11,16 @@ into vectors with ``DictVectorizer`` and ``TfidfVectorizer``.
 
 from __future__ import annotations
 
-import math
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from .nlp import get_nlp
 from .records import Call
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spacy.matcher import Matcher
-    from spacy.tokens import Doc
+    import numpy as np
 
 WH = ["what", "how", "why", "when", "where", "who", "which", "whose", "whom"]
 AUX = ["do", "does", "did", "can", "could", "would", "will", "is", "are", "was", "were", "have",
@@ -38,9 +36,6 @@ MONTHS = ["january", "february", "march", "april", "june", "july", "august", "se
           "nov", "dec"]
 DAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
         "tomorrow", "tonight", "weekend", "morning", "afternoon", "evening", "noon", "eod"]
-TIME_WORDS = ["week", "month", "quarter", "year", "day", "hour", "minute", "q1", "q2", "q3", "q4"]
-MONEY_WORDS = ["$", "€", "£", "dollar", "buck", "k", "grand", "price", "cost", "budget", "fee",
-               "discount", "invoice", "rate", "pay", "spend", "cheap", "expensive", "pricing", "quote"]
 
 # Cue lexicons: lemmas (lower case). They describe words, not labels.
 CUES: dict[str, list[str]] = {
@@ -128,14 +123,11 @@ WORD_SETS: dict[str, list[str]] = {
     "money": ["$", "€", "£", "dollars", "dollar", "bucks", "k", "grand", "price", "cost", "costs",
               "budget", "fee", "fees", "discount", "invoice", "rate", "pay", "spend", "pricing", "quote",
               "expensive", "cheap", "cheaper", "per", "month", "annual", "year"],
-    "past_irregular": sorted(_IRREGULAR_PAST) if False else [],  # filled below
+    "past_irregular": ["was", "were", "had", "did", "said", "told", "went", "came", "saw", "got", "gave",
+                       "took", "made", "thought", "felt", "knew", "left", "met", "sent", "spent", "bought",
+                       "brought", "ran", "wrote", "began", "spoke", "heard", "found", "kept", "led", "paid"],
     "if": ["if", "unless", "suppose", "imagine"],
 }
-
-_IRREGULAR_PAST_WORDS = ["was", "were", "had", "did", "said", "told", "went", "came", "saw", "got", "gave",
-                         "took", "made", "thought", "felt", "knew", "left", "met", "sent", "spent", "bought",
-                         "brought", "ran", "wrote", "began", "spoke", "heard", "found", "kept", "led", "paid"]
-WORD_SETS["past_irregular"] = _IRREGULAR_PAST_WORDS
 
 QUESTION_OPENERS = frozenset(WH)
 AUX_SET = frozenset(AUX)
@@ -202,9 +194,6 @@ class Signals:
         self.vocab = nlp.vocab
         self.table = lemma_table()
         self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
-        make = nlp.make_doc
-        for name in ("money",):
-            self.phrases.add(name, [make(w) for w in WORD_SETS[name] if " " in w])
         for name, phrases in PHRASES.items():
             # built from words, not tokenized: "i 'm curious" must stay three tokens as in "I'm curious"
             self.phrases.add(name, [Doc(nlp.vocab, words=v.split()) for p in phrases for v in _phrase_variants(p)])
@@ -318,15 +307,14 @@ class Signals:
         extra = {k: np.concatenate([[0.0], np.cumsum(v)]) for k, v in per_tok.items()}
         extra_sums = {k: v[ends] - v[starts] for k, v in extra.items()}
         n_p = len(texts)
-        hits = np.zeros((n_p, len(self.phrase_names) + 1), dtype=np.float32)
+        hits = np.zeros((n_p, len(self.phrase_names)), dtype=np.float32)
         pname = {self.vocab.strings[n]: i for i, n in enumerate(self.phrase_names)}
-        other = len(self.phrase_names)
         for p, doc in enumerate(docs):
             seen = set()
             for match_id, s, _e in self.phrases(doc):
                 if (match_id, s) not in seen:  # one hit per phrase start, however many variants match
                     seen.add((match_id, s))
-                    hits[p, pname.get(match_id, other)] += 1
+                    hits[p, pname[match_id]] += 1
         n = np.maximum(sums[:, col["word"]], 1.0)
         out = np.zeros((n_p, len(SIGNAL_NAMES)), dtype=np.float32)
         sig = {name: i for i, name in enumerate(SIGNAL_NAMES)}
@@ -340,7 +328,7 @@ class Signals:
         out[:, sig["length"]] = np.log1p(n)
         out[:, sig["sentences"]] = np.log1p(np.maximum(extra_sums["sent"], 1))
         out[:, sig["number"]] = rate(sums[:, col["num"]])
-        out[:, sig["money"]] = rate(sums[:, col["money"]] + hits[:, -1])
+        out[:, sig["money"]] = rate(sums[:, col["money"]])
         out[:, sig["past_tense"]] = rate(sums[:, col["past"]])
         for k in self.phrase_names:
             out[:, sig[k]] = np.minimum(hits[:, self.phrase_names.index(k)], 3)
