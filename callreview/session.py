@@ -72,6 +72,12 @@ class CallReview:
         return any(pred.margin < margin and (index, task) not in self.decisions
                    for task, pred in p.predictions.items() if task in TASKS)
 
+    def undecided(self, index: int) -> list[str]:
+        """The tasks the model labeled on this passage that have no decision yet
+        (what "accept" and a queue answer act on)."""
+        p = self.call.passages[index]
+        return [t for t in TASKS if t in p.predictions and self.decision(index, t) is None]
+
     def is_reviewed(self, index: int) -> bool:
         """Every task the model predicted (at least one) has a decision."""
         p = self.call.passages[index]

@@ -351,7 +351,7 @@ class CallScreen(Screen):
     def accept(self, index: int) -> int:
         """Accept the model's label for every task of the passage not decided yet."""
         p = self.review.call.passages[index]
-        todo = [t for t in TASKS if t in p.predictions and self.review.decision(index, t) is None]
+        todo = self.review.undecided(index)
         if not p.predictions:
             self.notify("The model has not labeled this passage: relabel it with b or s", severity="warning")
             return 0

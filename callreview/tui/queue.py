@@ -209,23 +209,21 @@ class QueueScreen(Screen):
         self.done_here += 1
         self._answered(item)
 
-    def action_accept(self) -> None:
+    def _answer(self, action: str) -> None:
+        """Accept or skip every task of the current item still waiting, then move on."""
         item = self.current()
         review = self.review_of(item.call_id) if item else None
         if item is None or review is None:
             return
-        todo = [t for t in TASKS if t in item.predictions and review.decision(item.index, t) is None]
-        if all(self._decide(item, t, "accept") for t in todo):
+        todo = [t for t in review.undecided(item.index) if t in item.predictions]
+        if all(self._decide(item, t, action) for t in todo):
             self._next(item)
 
+    def action_accept(self) -> None:
+        self._answer("accept")
+
     def action_skip(self) -> None:
-        item = self.current()
-        review = self.review_of(item.call_id) if item else None
-        if item is None or review is None:
-            return
-        todo = [t for t in TASKS if t in item.predictions and review.decision(item.index, t) is None]
-        if all(self._decide(item, t, "skip") for t in todo):
-            self._next(item)
+        self._answer("skip")
 
     def action_relabel(self, task: str) -> None:
         from .call import label_choices
