@@ -14,26 +14,31 @@ Progress = Callable[[str], None]
 
 def task_report(y_true: Sequence[str], y_pred: Sequence[str], confidences: Sequence[float] | None = None) -> dict[str, Any]:
     """The numbers for one task: per label, macro-F1, accuracy, confusion, majority baseline."""
+    import warnings
     from collections import Counter
 
     from sklearn.metrics import accuracy_score, confusion_matrix, f1_score, precision_recall_fscore_support
 
     labels = sorted(set(y_true) | set(y_pred))
-    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
     true_labels = sorted(set(y_true))
     majority = Counter(y_true).most_common(1)[0][0]
     base = [majority] * len(y_true)
-    report: dict[str, Any] = {
-        "n": len(y_true),
-        "macro_f1": float(f1_score(y_true, y_pred, labels=true_labels, average="macro", zero_division=0)),
-        "accuracy": float(accuracy_score(y_true, y_pred)),
-        "per_label": {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]), "support": int(s[i])}
-                      for i, lab in enumerate(labels)},
-        "confusion": {"labels": labels, "matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist()},
-        "baseline": {"majority_label": majority,
-                     "accuracy": float(accuracy_score(y_true, base)),
-                     "macro_f1": float(f1_score(y_true, base, labels=true_labels, average="macro", zero_division=0))},
-    }
+    with warnings.catch_warnings():
+        # one label only (a handful of reviewed passages): the figures are still defined
+        warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
+        p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=labels, zero_division=0)
+        report: dict[str, Any] = {
+            "n": len(y_true),
+            "macro_f1": float(f1_score(y_true, y_pred, labels=true_labels, average="macro", zero_division=0)),
+            "accuracy": float(accuracy_score(y_true, y_pred)),
+            "per_label": {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]),
+                                "support": int(s[i])} for i, lab in enumerate(labels)},
+            "confusion": {"labels": labels, "matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist()},
+            "baseline": {"majority_label": majority,
+                         "accuracy": float(accuracy_score(y_true, base)),
+                         "macro_f1": float(f1_score(y_true, base, labels=true_labels, average="macro",
+                                                    zero_division=0))},
+        }
     if confidences is not None:
         report["ece"] = expected_calibration_error(y_true, y_pred, confidences)
     return report

@@ -307,7 +307,7 @@ def retrain(store: "Store", model: "Model | None", *, corpus: Sequence[str | Pat
     """
     from .corpora import read_corpus
     from .evaluate import task_report
-    from .train import train
+    from .train import merge_reviewed, train
 
     say = progress or (lambda *_: None)
     steps = {"n": 0, "total": 18}
@@ -326,10 +326,7 @@ def retrain(store: "Store", model: "Model | None", *, corpus: Sequence[str | Pat
     sources = _corpus_sources(model, corpus)
     step("reading the corpus")
     base = read_corpus(*sources) if sources else []
-    by_id = {c.call_id: c for c in base}
-    for rc in reviewed:
-        by_id[rc.call_id] = rc
-    calls = list(by_id.values())
+    calls = merge_reviewed(base, reviewed)
     new = (train_fn or train)(calls, cv_folds=0, progress=lambda m: step(m),
                               sources=[str(s) for s in sources] + [f"reviews ({len(reviewed)} calls)"])
     step("comparing the models on the reviewed calls")
@@ -340,9 +337,6 @@ def retrain(store: "Store", model: "Model | None", *, corpus: Sequence[str | Pat
     macro: dict[str, tuple[float | None, float | None]] = {}
     n_changed = n_compared = 0
     notes: list[str] = []
-    import warnings
-
-    warnings.filterwarnings("ignore", message="A single label was found", category=UserWarning)
     for task in TASKS:
         gold = _labels_of(reviewed, task)
         if task not in new.tasks:

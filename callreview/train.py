@@ -11,9 +11,6 @@ from .records import Call
 
 Progress = Callable[[str], None]
 
-DEFAULT_SETTINGS: dict[str, Any] = {}
-
-
 def train(calls: Sequence[Call], *, settings: dict[str, Any] | None = None, cv_folds: int = 5,
           progress: Progress | None = None, model_id: str | None = None,
           sources: Sequence[str] = ()) -> Model:
@@ -27,7 +24,7 @@ def train(calls: Sequence[Call], *, settings: dict[str, Any] | None = None, cv_f
         raise InputError("the corpus has no labeled passages (no 'behavior' or 'stage' values)",
                          hint="label passages as corpora/GUIDE.md describes, or train on corpora/default")
     say = progress or (lambda _m: None)
-    settings = {**DEFAULT_SETTINGS, **(settings or {})}
+    settings = dict(settings or {})
     metrics: dict[str, Any] = {}
     if cv_folds >= 2 and len(calls) >= 2:
         cv = cross_validate(calls, folds=cv_folds, settings=settings, progress=lambda m: say(f"cross-validation: {m}"))
@@ -50,7 +47,16 @@ def train(calls: Sequence[Call], *, settings: dict[str, Any] | None = None, cv_f
 
 
 def merge_reviews(calls: Sequence[Call], store_path: str | None = None) -> tuple[list[Call], int]:
-    """Corpus calls plus the reviewed calls of the store.
+    """Corpus calls plus the reviewed calls of the store (see :func:`merge_reviewed`)."""
+    from .store import Store
+
+    with Store.open(store_path) as store:
+        reviewed = store.reviewed_calls()
+    return merge_reviewed(calls, reviewed), len(reviewed)
+
+
+def merge_reviewed(calls: Sequence[Call], reviewed: Sequence[Call]) -> list[Call]:
+    """Training calls from a corpus and reviewed calls.
 
     Only the labels a manager decided are used (accepted or relabeled; skipped and
     undecided passages carry no label, so they stay out of training). When a reviewed
@@ -58,10 +64,6 @@ def merge_reviews(calls: Sequence[Call], store_path: str | None = None) -> tuple
     the corpus labels passage by passage and the other corpus labels stay."""
     from dataclasses import replace
 
-    from .store import Store
-
-    with Store.open(store_path) as store:
-        reviewed = store.reviewed_calls()
     by_id = {c.call_id: c for c in calls}
     for rc in reviewed:
         base = by_id.get(rc.call_id)
@@ -72,4 +74,4 @@ def merge_reviews(calls: Sequence[Call], store_path: str | None = None) -> tuple
         else:
             key = rc.call_id if rc.call_id not in by_id else f"{rc.call_id}@review"
             by_id[key] = replace(rc, call_id=key)
-    return list(by_id.values()), len(reviewed)
+    return list(by_id.values())

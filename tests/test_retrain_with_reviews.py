@@ -56,3 +56,19 @@ def test_relabels_retrain_into_the_model_and_models_diff_reports_them(tmp_path, 
     assert beh["changed"] >= 8
     assert beh["agree_with_reviewer"]["a"] == 0 and beh["agree_with_reviewer"]["b"] >= 8
     assert any(ex["b"] == "demo_step" and ex["reviewer"] == "demo_step" for ex in beh["examples"])
+
+
+def test_a_reviewed_corpus_call_keeps_its_other_corpus_labels():
+    """The CLI's --with-reviews and the app's retrain merge the same way: the manager's
+    labels replace the corpus labels passage by passage, nothing else is lost."""
+    from callreview.records import Call, Passage
+    from callreview.train import merge_reviewed
+
+    corpus = Call("c1", (Passage(0, "Hi there.", behavior="rapport", stage="opening"),
+                         Passage(1, "How many vans?", behavior="situation_question", stage="discovery")))
+    reviewed = Call("c1", (Passage(0, "Hi there."), Passage(1, "How many vans?", behavior="problem_question")))
+    other = Call("c2", (Passage(0, "Yes.", behavior="buyer_commitment"),))
+    [merged, added] = merge_reviewed([corpus], [reviewed, other])
+    assert [(p.behavior, p.stage) for p in merged.passages] == [("rapport", "opening"),
+                                                                ("problem_question", "discovery")]
+    assert added.call_id == "c2"
