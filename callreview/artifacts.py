@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import platform
-import sys
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -278,6 +277,3 @@ def resolve_model(ref: str) -> Path:
             return info.path
     raise ModelError(f"no model with id {ref!r}", hint="see `callreview models list`, or pass a model folder path")
 
-
-def python_info() -> str:
-    return f"{sys.implementation.name} {platform.python_version()}"
