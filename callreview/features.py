@@ -204,6 +204,8 @@ class Signals:
         self._index: dict[int, int] = {}
         self._flags = np.zeros((0, len(TYPE_FLAGS)), dtype=np.float32)
         self._words: list[str] = []
+        self._pieces: dict[str, list[int]] = {}
+        self._Doc = Doc
 
     def _type_row(self, orth: int) -> tuple[list[float], str]:
         lex = self.vocab[orth]
@@ -270,19 +272,38 @@ class Signals:
         ids = np.fromiter((index[int(o)] for o in uniq), dtype=np.int64, count=len(uniq))
         return ids[inv]
 
+    def _tokens(self, texts: Sequence[str]) -> tuple[list[int], list[int]]:
+        """Orth ids of the tokens of every passage, and each passage's token count.
+
+        spaCy's tokenizer first splits on whitespace and then tokenizes each piece on its
+        own (prefixes, suffixes, infixes, special cases), so the pieces are tokenized once
+        and cached here, as spaCy's own cache does, without building a ``Doc`` per passage.
+        A test checks the result equals ``nlp.tokenizer(text)``."""
+        cache, tok = self._pieces, self.nlp.tokenizer
+        ids: list[int] = []
+        lengths: list[int] = []
+        with self._lock:
+            if len(cache) > 500_000:
+                cache.clear()
+            for text in texts:
+                n0 = len(ids)
+                for piece in (text.split() or ["."]):
+                    got = cache.get(piece)
+                    if got is None:
+                        got = cache[piece] = [t.orth for t in tok(piece)]
+                    ids.extend(got)
+                lengths.append(len(ids) - n0)
+        return ids, lengths
+
     def call(self, texts: Sequence[str]) -> tuple["np.ndarray", list[str]]:
         """Signals (n_passages x len(SIGNAL_NAMES)) and word strings of one call's passages."""
         import numpy as np
 
-        clean = [" ".join(t.split()) or "." for t in texts]
-        # one Doc per passage: the tokenizer's cache works per passage (one long Doc of the
-        # whole call tokenized several times slower)
-        docs = list(self.nlp.tokenizer.pipe(clean, batch_size=1000))
-        lengths = np.fromiter((len(d) for d in docs), dtype=np.int64, count=len(docs))
+        ids, lengths_l = self._tokens(texts)
+        lengths = np.asarray(lengths_l, dtype=np.int64)
         ends = np.cumsum(lengths)
         starts = ends - lengths
-        orths = (np.concatenate([d.to_array("ORTH") for d in docs]) if docs
-                 else np.zeros(0, dtype=np.uint64)).astype(np.uint64)
+        orths = np.asarray(ids, dtype=np.uint64)
         tid, F = self._rows(orths)
         col = {k: i for i, k in enumerate(TYPE_FLAGS)}
         n_tok = len(orths)
@@ -309,12 +330,15 @@ class Signals:
         n_p = len(texts)
         hits = np.zeros((n_p, len(self.phrase_names)), dtype=np.float32)
         pname = {self.vocab.strings[n]: i for i, n in enumerate(self.phrase_names)}
-        for p, doc in enumerate(docs):
-            seen = set()
-            for match_id, s, _e in self.phrases(doc):
-                if (match_id, s) not in seen:  # one hit per phrase start, however many variants match
-                    seen.add((match_id, s))
-                    hits[p, pname[match_id]] += 1
+        # the phrase matcher runs once over the whole call; a match may not cross passages
+        strings = self.vocab.strings
+        doc = self._Doc(self.vocab, words=[strings[o] for o in ids]) if ids else None
+        seen = set()
+        for match_id, s, e in (self.phrases(doc) if doc is not None else ()):
+            p = int(np.searchsorted(ends, s, side="right"))
+            if e <= ends[p] and (match_id, s) not in seen:  # one hit per phrase start, however many variants match
+                seen.add((match_id, s))
+                hits[p, pname[match_id]] += 1
         n = np.maximum(sums[:, col["word"]], 1.0)
         out = np.zeros((n_p, len(SIGNAL_NAMES)), dtype=np.float32)
         sig = {name: i for i, name in enumerate(SIGNAL_NAMES)}

@@ -6,6 +6,8 @@ from __future__ import annotations
 import threading
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from callreview.features import NUMERIC_NAMES, call_features
 from callreview.records import Call, Passage
@@ -61,3 +63,31 @@ def test_features_do_not_depend_on_batching_or_threads(small_corpus):
         t.join()
     for r in results.values():
         assert np.allclose(r.numeric, together.numeric) and r.words == together.words
+
+
+ATOMS = list("abcXYZ019 .,!?'’-$%:/@#()\"\n\t") + [" ", "  ", "can't", "U.S.", "e.g.", "don't", "$5", "10am",
+                                                     "http://x.io", ":)", "I'm", "gonna", "mm-hmm", "Q3", "co-op"]
+PIECES = st.lists(st.sampled_from(ATOMS), max_size=25).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, min_size=1, max_size=6))
+def test_tokens_are_exactly_what_spacys_tokenizer_gives(texts):
+    """Features tokenize whitespace pieces once and cache them; that must never change a token."""
+    from callreview.features import get_signals
+    from callreview.nlp import get_nlp
+
+    tok = get_nlp().tokenizer
+    ids, lengths = get_signals()._tokens(texts)
+    expected = [[t.orth for t in tok(" ".join(t.split()) or ".")] for t in texts]
+    assert lengths == [len(e) for e in expected]
+    assert ids == [o for e in expected for o in e]
+
+
+def test_a_cue_phrase_never_matches_across_two_passages():
+    call = Call("c", (Passage(0, "Could you walk", speaker="A", role="seller"),
+                      Passage(1, "me through the rollout?", speaker="A", role="seller")))
+    both = Call("d", (Passage(0, "Could you walk me through the rollout?", speaker="A", role="seller"),))
+    invite = NUMERIC_NAMES.index("sig:invite")
+    assert call_features([call]).numeric[:, invite].tolist() == [0.0, 0.0]
+    assert call_features([both]).numeric[0, invite] == 1.0
