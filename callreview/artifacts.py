@@ -4,12 +4,16 @@ A model is a folder::
 
     models/default/
         model.joblib   the fitted CallClassifier (a pickle)
+        model.npz      the same classifier as plain arrays (``callreview.predict``)
         meta.json      id, labels per task, library versions, corpus fingerprint,
                        train settings, cross-validated metrics, SHA-256 of every file
 
 A joblib file is a pickle and unpickling runs code, so :func:`load_model` verifies every
-file against the SHA-256 manifest in ``meta.json`` *before* unpickling, and refuses a
+file against the SHA-256 manifest in ``meta.json`` *before* reading any, and refuses a
 model made with another scikit-learn (minor) version, saying which command fixes it.
+It then reads ``model.npz`` (numpy arrays, ``allow_pickle=False``: no code runs, and
+scikit-learn is not even imported); ``model.joblib`` is unpickled only for a model folder
+without the arrays (one whose feature parts the numpy predictor does not implement).
 
 Which model is used when none is named: ``$CALLREVIEW_MODEL``, else the one chosen with
 ``callreview models use``, else the shipped ``models/default``.
@@ -30,10 +34,11 @@ from . import __version__
 from .errors import ModelError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .pipeline import CallClassifier
+    from .predict import Predictor
 
 FORMAT_VERSION = 1
 MODEL_FILE = "model.joblib"
+ARRAYS_FILE = "model.npz"
 META_FILE = "meta.json"
 RETRAIN = "callreview train --corpus corpora/default --out models/default"
 
@@ -43,7 +48,7 @@ class Model:
     """A loaded (or freshly trained) model: the classifier plus its metadata."""
 
     id: str
-    classifier: "CallClassifier"
+    classifier: "Predictor"  # a CallClassifier when trained, a CompiledClassifier when loaded
     meta: dict[str, Any] = field(default_factory=dict)
     path: Path | None = None
 
@@ -128,6 +133,13 @@ def save_model(model: Model, out_dir: str | Path) -> Path:
         tmp = out / (MODEL_FILE + ".tmp")
         joblib.dump(model.classifier, tmp, compress=3)
         os.replace(tmp, out / MODEL_FILE)
+        from .predict import save_compiled
+
+        tmp = out / (ARRAYS_FILE + ".tmp")
+        if save_compiled(model.classifier, tmp):
+            os.replace(tmp, out / ARRAYS_FILE)
+        elif (out / ARRAYS_FILE).exists():
+            (out / ARRAYS_FILE).unlink()  # never leave arrays of an older model beside this one
     except OSError as exc:
         raise ModelError(f"cannot write the model folder: {exc.strerror or exc}", path=str(out),
                          hint="choose a writable folder with --out") from None
@@ -138,7 +150,7 @@ def save_model(model: Model, out_dir: str | Path) -> Path:
         "id": model.id,
         "tasks": {t: list(model.labels(t)) for t in model.tasks},
         "versions": meta.get("versions") or library_versions(),
-        "files": {MODEL_FILE: sha256_file(out / MODEL_FILE)},
+        "files": {name: sha256_file(out / name) for name in (MODEL_FILE, ARRAYS_FILE) if (out / name).exists()},
     })
     (out / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     model.meta = meta
@@ -182,11 +194,12 @@ def verify(path: str | Path, meta: dict[str, Any] | None = None) -> dict[str, An
             raise ModelError(f"{name} does not match its SHA-256 in meta.json: the file was changed or is corrupt,"
                              " so it is not loaded", path=str(f),
                              hint=f"restore the folder from version control, or retrain: {RETRAIN}")
-    import sklearn
+    from importlib.metadata import version  # not `import sklearn`: annotating never needs it
 
+    installed = version("scikit-learn")
     saved = str(meta.get("versions", {}).get("scikit-learn", "?"))
-    if saved.split(".")[:2] != sklearn.__version__.split(".")[:2]:
-        raise ModelError(f"the model was trained with scikit-learn {saved}, but {sklearn.__version__} is installed",
+    if saved.split(".")[:2] != installed.split(".")[:2]:
+        raise ModelError(f"the model was trained with scikit-learn {saved}, but {installed} is installed",
                          path=str(p), hint=f"install scikit-learn {'.'.join(saved.split('.')[:2])}.*, or retrain "
                          f"the model with this version: {RETRAIN}")
     return meta
@@ -205,10 +218,15 @@ def load_model(path: str | Path | None = None) -> Model:
     if key in _CACHE:
         return _CACHE[key]
     meta = verify(p)
-    import joblib
-
     try:
-        clf = joblib.load(p / MODEL_FILE)
+        if ARRAYS_FILE in meta["files"]:
+            from .predict import load_compiled
+
+            clf = load_compiled(p / ARRAYS_FILE)
+        else:
+            import joblib
+
+            clf = joblib.load(p / MODEL_FILE)
     except Exception as exc:  # a verified file that still fails: library mismatch underneath
         raise ModelError(f"the model cannot be loaded ({type(exc).__name__}: {exc})", path=str(p),
                          hint=f"retrain: {RETRAIN}") from None

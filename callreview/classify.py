@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Sequence
 
 from .artifacts import Model
-from .records import Call, Prediction
+from .records import Call, Passage, Prediction
 
 #: below this margin between the top two labels a prediction counts as unsure
 UNSURE_MARGIN = 0.25
@@ -26,16 +25,17 @@ def annotate(calls: Sequence[Call], model: Model, *, keep_labels: bool = True, e
         passages = []
         for i, p in enumerate(call.passages):
             preds = dict(p.predictions)
-            changes = {}
             for task, rows in res.items():
                 r = rows[i]
-                pred = Prediction(label=r["label"], probability=r["probability"],
-                                  alternatives=tuple(r["alternatives"]), explanation=tuple(r["explanation"]),
-                                  model_id=model.id)
-                preds[task] = pred
-                if task in ("behavior", "stage") and (not keep_labels or getattr(p, task) is None):
-                    changes[task] = pred.label
-            passages.append(replace(p, predictions=preds, **changes))
+                preds[task] = Prediction(r["label"], r["probability"], tuple(r["alternatives"]),
+                                         tuple(r["explanation"]), model.id)
+            b = preds["behavior"] if "behavior" in res else None
+            s = preds["stage"] if "stage" in res else None
+            behavior = b.label if b is not None and (not keep_labels or p.behavior is None) else p.behavior
+            stage = s.label if s is not None and (not keep_labels or p.stage is None) else p.stage
+            # the constructor, not dataclasses.replace: a third of the time on a 1,000-passage call
+            passages.append(Passage(index=p.index, text=p.text, speaker=p.speaker, role=p.role, start=p.start,
+                                    end=p.end, behavior=behavior, stage=stage, predictions=preds, extra=p.extra))
         out.append(call.with_passages(passages))
     return out
 

@@ -4,6 +4,9 @@ training, stage decoding, and model folders that refuse to load when tampered wi
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -93,23 +96,69 @@ def test_stage_decoding_follows_learned_transitions():
     assert np.allclose(post.sum(axis=1), 1.0)
 
 
-def test_a_tampered_model_file_is_refused_before_unpickling(tmp_path, small_model):
+@pytest.mark.parametrize("name", ["model.joblib", "model.npz"])
+def test_a_tampered_model_file_is_refused_before_it_is_read(tmp_path, small_model, name):
     folder = tmp_path / "m"
-    folder.mkdir()
-    for f in ("model.joblib", "meta.json"):
-        (folder / f).write_bytes((small_model.path / f).read_bytes())
-    data = bytearray((folder / "model.joblib").read_bytes())
+    shutil.copytree(small_model.path, folder)
+    data = bytearray((folder / name).read_bytes())
     data[len(data) // 2] ^= 0xFF
-    (folder / "model.joblib").write_bytes(bytes(data))
+    (folder / name).write_bytes(bytes(data))
     with pytest.raises(ModelError) as err:
         load_model(folder)
-    assert "SHA-256" in str(err.value) and err.value.hint
+    assert name in str(err.value) and "SHA-256" in str(err.value) and err.value.hint
+
+
+def test_a_model_folder_missing_a_listed_file_is_refused(tmp_path, small_model):
+    folder = tmp_path / "m"
+    shutil.copytree(small_model.path, folder)
+    (folder / "model.npz").unlink()
+    with pytest.raises(ModelError) as err:
+        load_model(folder)
+    assert "model.npz is missing" in str(err.value)
+
+
+def test_the_loaded_arrays_predict_what_the_fitted_estimator_predicts(small_model, small_corpus):
+    """model.npz is what annotate uses; it must be the estimator, not an approximation."""
+    import joblib
+
+    from callreview.predict import CompiledClassifier
+
+    assert isinstance(small_model.classifier, CompiledClassifier)
+    estimator = joblib.load(small_model.path / "model.joblib")
+    calls = [unlabeled(c) for c in small_corpus[:4]]
+    a = estimator.predict_calls(calls, explain=5)
+    b = small_model.classifier.predict_calls(calls, explain=5)
+    for ca, cb in zip(a, b):
+        assert ca.keys() == cb.keys()
+        for task in ca:
+            for ra, rb in zip(ca[task], cb[task]):
+                assert ra["label"] == rb["label"] and ra["explanation"] == rb["explanation"]
+                assert ra["probability"] == pytest.approx(rb["probability"], abs=1e-5)
+                assert [x for x, _ in ra["alternatives"]] == [x for x, _ in rb["alternatives"]]
+
+
+def test_loading_a_model_and_annotating_never_imports_scikit_learn(small_model, tmp_path):
+    """A cold `callreview annotate` spends most of its time importing; scikit-learn is
+    only for training."""
+    script = (
+        "import sys\n"
+        "from callreview.artifacts import load_model\n"
+        "from callreview.classify import annotate\n"
+        "from callreview.records import Call, Passage\n"
+        f"m = load_model({str(small_model.path)!r})\n"
+        "c = Call('x', (Passage(0, 'Hi, how is your week going?', speaker='A', role='seller'),\n"
+        "               Passage(1, 'Busy, our invoices are late again.', speaker='B', role='buyer')))\n"
+        "[out] = annotate([c], m)\n"
+        "assert out.passages[1].behavior, out\n"
+        "print(sorted(k for k in sys.modules if k == 'sklearn' or k.startswith('sklearn.')))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert r.stdout.strip() == "[]"
 
 
 def test_a_model_from_another_scikit_learn_version_is_refused_with_the_fix(tmp_path, small_model):
     folder = tmp_path / "old"
-    folder.mkdir()
-    (folder / "model.joblib").write_bytes((small_model.path / "model.joblib").read_bytes())
+    shutil.copytree(small_model.path, folder)
     meta = json.loads((small_model.path / "meta.json").read_text())
     meta["versions"]["scikit-learn"] = "0.24.2"
     (folder / "meta.json").write_text(json.dumps(meta))

@@ -1,0 +1,421 @@
+"""Prediction with numpy alone: the fitted classifier as plain arrays.
+
+Training needs scikit-learn; labelling a call does not. A fitted
+:class:`~callreview.pipeline.CallClassifier` is a handful of linear maps: TF-IDF
+vocabularies and idf weights, a max-abs scale, and logistic-regression weights. This
+module holds the prediction half of the classifier (context features, the second pass,
+label balancing, sequence decoding, explanations) in :class:`Predictor`, shared by the
+scikit-learn estimator and by :class:`CompiledClassifier`, which holds those arrays only.
+
+A model folder keeps both: ``model.joblib`` (the fitted estimator, a pickle) and
+``model.npz`` (the arrays, read with ``allow_pickle=False``, so loading it runs no code).
+``callreview annotate`` then starts without importing scikit-learn, which is most of its
+cold start. Both give the same probabilities (tests check it).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from itertools import repeat
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .features import FeatureBatch, call_features
+from .records import Call
+
+NPZ_FILE = "model.npz"
+NPZ_FORMAT = 1
+
+
+class Linear:
+    """A fitted logistic regression as arrays: ``predict_proba`` as scikit-learn computes it
+    (softmax of the decision function; a logistic for two classes)."""
+
+    def __init__(self, classes: Sequence[str], coef: np.ndarray, intercept: np.ndarray):
+        self.classes_ = np.asarray(classes, dtype=object)
+        self.coef_ = np.asarray(coef, dtype=np.float64)
+        self.intercept_ = np.asarray(intercept, dtype=np.float64)
+
+    def predict_proba(self, X) -> np.ndarray:
+        z = np.asarray(X @ self.coef_.T) + self.intercept_
+        if z.shape[1] == 1:
+            p = 1.0 / (1.0 + np.exp(-z[:, 0]))
+            return np.column_stack([1.0 - p, p])
+        z -= z.max(axis=1, keepdims=True)
+        np.exp(z, out=z)
+        z /= z.sum(axis=1, keepdims=True)
+        return z
+
+
+@dataclass
+class TaskModel:
+    labels: tuple[str, ...]
+    first: Any  # LogisticRegression or Linear (anything with classes_, coef_, predict_proba)
+    second: Any
+    sequence: bool
+    log_start: np.ndarray | None = None
+    log_trans: np.ndarray | None = None
+    log_prior: np.ndarray | None = None
+    rel_coef: np.ndarray | None = None
+    log_bias: np.ndarray | None = None
+
+
+class Predictor:
+    """The prediction half of the classifier. Subclasses provide ``_local(batch)`` (the
+    local feature matrix) and the fitted attributes ``tasks_``, ``models_``,
+    ``feature_names_``, ``_is_context``, ``_showable``, ``context_weight``, ``prior_weight``."""
+
+    def _local(self, batch: FeatureBatch):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def _context(self, bounds: list[tuple[int, int]], probs: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:
+        """Context features from first-pass probabilities: the passage itself, its
+        neighbours, and (for non-sequential tasks) the most a label occurred earlier."""
+        blocks, names = [], []
+        for t in self.tasks_:
+            P = probs[t].astype(np.float32)
+            labels = self.models_[t].labels
+            prev = np.zeros_like(P)
+            nxt = np.zeros_like(P)
+            earlier = np.zeros_like(P)
+            for s, e in bounds:
+                if e - s > 1:
+                    prev[s + 1:e] = P[s:e - 1]
+                    nxt[s:e - 1] = P[s + 1:e]
+                    earlier[s + 1:e] = np.maximum.accumulate(P[s:e - 1], axis=0)
+            wheres = [("self", P), ("prev", prev), ("next", nxt)]
+            if not self.models_[t].sequence:
+                wheres.append(("earlier", earlier))
+            for where, M in wheres:
+                blocks.append(M)
+                names += [f"c:{t}:{where}={lab}" for lab in labels]
+        C = np.hstack(blocks)
+        C[C < 0.02] = 0.0  # a label the first pass gives under 2% says nothing; keeps the matrix sparse
+        return C, names
+
+    def predict_calls(self, calls: Sequence[Call], explain: int = 5,
+                      batch: FeatureBatch | None = None) -> list[dict[str, list[dict[str, Any]]]]:
+        """For each call and task: one dict per passage with label, probability,
+        alternatives (next two) and explanation (top features)."""
+        if not calls:
+            return []
+        if batch is None:
+            batch = call_features(calls)
+        X = self._local(batch)
+        first_probs = {}
+        for t in self.tasks_:
+            tm = self.models_[t]
+            first_probs[t] = (self._aligned(tm.first, tm.labels, X) if tm.first is not None
+                              else np.ones((X.shape[0], 1), np.float32))
+        C_ctx, _ = self._context(batch.bounds, first_probs)
+        Xf = sp.hstack([X, sp.csr_matrix(C_ctx * self.context_weight)], format="csr")
+        results: list[dict[str, list[dict[str, Any]]]] = [dict() for _ in calls]
+        for t in self.tasks_:
+            tm = self.models_[t]
+            if tm.second is None:
+                P = np.ones((Xf.shape[0], 1))
+            else:
+                P = self._aligned(tm.second, tm.labels, Xf)
+                if getattr(tm, "log_bias", None) is not None:
+                    P = P * np.exp(tm.log_bias - tm.log_bias.max())
+                    P /= P.sum(axis=1, keepdims=True)
+            posts, paths = [], []
+            for k, end in batch.bounds:
+                Pc = P[k:end]
+                if tm.sequence and tm.log_trans is not None and end - k > 1:
+                    post, path = self._decode(tm, Pc)
+                else:
+                    post, path = Pc, Pc.argmax(axis=1)
+                posts.append(post)
+                paths.append(path)
+            post_all = np.vstack(posts) if posts else P
+            path_all = np.concatenate(paths) if paths else np.zeros(0, dtype=np.int64)
+            reasons = self._explain_all(tm, Xf, path_all, explain) if explain else None
+            n, L = post_all.shape
+            # the two best labels other than the chosen one (the path may not be the argmax)
+            others = post_all.copy()
+            others[np.arange(n), path_all] = -1.0
+            alt_idx = np.argsort(-others, axis=1)[:, :min(2, L - 1)]
+            alt_p = np.take_along_axis(post_all, alt_idx, axis=1).tolist()
+            alt_idx = alt_idx.tolist()
+            prob = post_all[np.arange(n), path_all].tolist()
+            path_l = path_all.tolist()
+            independent = P.argmax(axis=1).tolist()
+            labels = tm.labels
+            for ci, (k, end) in enumerate(batch.bounds):
+                results[ci][t] = [{"label": labels[path_l[r]], "probability": prob[r],
+                                   "alternatives": [(labels[j], pj) for j, pj in zip(alt_idx[r], alt_p[r])],
+                                   "independent": labels[independent[r]],
+                                   "explanation": reasons[r] if reasons is not None else []}
+                                  for r in range(k, end)]
+        return results
+
+    @staticmethod
+    def _aligned(model, labels: tuple[str, ...], X) -> np.ndarray:
+        P = model.predict_proba(X)
+        if tuple(model.classes_) == labels:
+            return P
+        out = np.zeros((X.shape[0], len(labels)))
+        out[:, [labels.index(c) for c in model.classes_]] = P
+        return out
+
+    def _decode(self, tm: TaskModel, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Forward-backward posteriors and the Viterbi path of one call."""
+        em = np.log(np.clip(P, 1e-9, 1.0)) - self.prior_weight * tm.log_prior
+        n, L = em.shape
+        A = tm.log_trans
+        # Viterbi
+        score = tm.log_start + em[0]
+        back = np.zeros((n, L), dtype=np.int64)
+        for i in range(1, n):
+            cand = score[:, None] + A
+            back[i] = cand.argmax(axis=0)
+            score = cand.max(axis=0) + em[i]
+        path = np.zeros(n, dtype=np.int64)
+        path[-1] = int(score.argmax())
+        for i in range(n - 1, 0, -1):
+            path[i - 1] = back[i, path[i]]
+        # Forward-backward with per-step scaling (probability space: cheaper than log-sum-exp)
+        E = np.exp(em - em.max(axis=1, keepdims=True))
+        T = np.exp(A)
+        fwd = np.empty((n, L))
+        f = np.exp(tm.log_start) * E[0]
+        fwd[0] = f / f.sum()
+        for i in range(1, n):
+            f = (fwd[i - 1] @ T) * E[i]
+            fwd[i] = f / f.sum()
+        bwd = np.empty((n, L))
+        bwd[-1] = 1.0 / L
+        for i in range(n - 2, -1, -1):
+            b = T @ (E[i + 1] * bwd[i + 1])
+            bwd[i] = b / b.sum()
+        post = fwd * bwd
+        post /= post.sum(axis=1, keepdims=True)
+        return post, path
+
+    def _explain_all(self, tm: TaskModel, Xf, labels_idx: np.ndarray, top: int) -> list[list[str]]:
+        """For every row, the features that pushed most toward its label: value times the
+        label's weight relative to the other labels, largest first. The first pass's own
+        guess and latent topics are never shown; at most two context reasons."""
+        n = Xf.shape[0]
+        if tm.second is None or n == 0:
+            return [[] for _ in range(n)]
+        coef = self._relative_coef(tm)
+        if getattr(self, "_showable", None) is None:  # a model saved before it existed
+            self._showable = np.array([not str(n).startswith("first look") for n in self.feature_names_])
+        class_of = {c: i for i, c in enumerate(tm.second.classes_)}
+        ci = np.array([class_of[lab] for lab in tm.labels], dtype=np.int64)[labels_idx]
+        counts = np.diff(Xf.indptr)
+        rows = np.repeat(np.arange(n), counts)
+        contrib = Xf.data * coef[ci[rows], Xf.indices]
+        keep = (contrib > 0) & self._showable[Xf.indices]
+        rows, cols, contrib = rows[keep], Xf.indices[keep], contrib[keep]
+        # rows are already in order: sort within each row by contribution, largest first
+        order = np.argsort(rows - contrib / (2.0 * float(contrib.max()) + 1e-12), kind="stable") if len(rows) else rows
+        rows, cols = rows[order], cols[order]
+        # at most two context reasons per row, then the first ``top`` of what is left
+        is_ctx = self._is_context[cols]
+        starts = np.searchsorted(rows, np.arange(n + 1))
+        ctx_rank = np.cumsum(is_ctx) - np.repeat(np.concatenate([[0], np.cumsum(is_ctx)])[starts[:-1]],
+                                                  np.diff(starts))
+        keep = ~is_ctx | (ctx_rank <= 2)
+        rows, cols = rows[keep], cols[keep]
+        starts = np.searchsorted(rows, np.arange(n + 1))
+        rank = np.arange(len(rows)) - np.repeat(starts[:-1], np.diff(starts))
+        keep = rank < top
+        rows, cols = rows[keep], cols[keep]
+        bounds = np.searchsorted(rows, np.arange(n + 1)).tolist()
+        names = self.feature_names_[cols].tolist()
+        return [names[bounds[r]:bounds[r + 1]] for r in range(n)]
+
+    @staticmethod
+    def _relative_coef(tm: TaskModel) -> np.ndarray:
+        """Each label's weights minus the mean over labels: what pushes toward *this* label."""
+        if tm.rel_coef is None:
+            W = tm.second.coef_
+            tm.rel_coef = (W - W.mean(axis=0, keepdims=True)).astype(np.float32)
+        return tm.rel_coef
+
+
+# ---------------------------------------------------------------------- local features
+class _Tfidf:
+    """``TfidfVectorizer(tokenizer=str.split, ngram_range=(1, n), sublinear_tf=True)``
+    after fitting: n-grams joined by a space, 1 + log(count), times idf, L2-normalised."""
+
+    def __init__(self, field: str, terms: list[str], idf: np.ndarray, ngrams: int, sublinear: bool, norm: bool):
+        self.field = field
+        self.vocab = {t: i for i, t in enumerate(terms)}
+        self.idf = idf.astype(np.float32)
+        self.ngrams = ngrams
+        self.sublinear = sublinear
+        self.norm = norm
+        self.width = len(self.vocab)
+
+    def transform(self, docs: list[str]) -> sp.csr_matrix:
+        grams: list[str] = []
+        per_doc: list[int] = []
+        for doc in docs:
+            toks = doc.split()
+            n0 = len(grams)
+            grams += toks
+            if self.ngrams >= 2:
+                grams += [f"{a} {b}" for a, b in zip(toks, toks[1:])]
+            for n in range(3, self.ngrams + 1):
+                grams += [" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1)]
+            per_doc.append(len(grams) - n0)
+        cols = np.fromiter(map(self.vocab.get, grams, repeat(-1, len(grams))), dtype=np.int64, count=len(grams))
+        rows = np.repeat(np.arange(len(docs), dtype=np.int64), per_doc)
+        known = cols >= 0
+        key, counts = np.unique(rows[known] * self.width + cols[known], return_counts=True)
+        rows, cols = key // self.width, key % self.width
+        data = counts.astype(np.float32)
+        if self.sublinear:
+            data = np.log(data) + 1.0
+        data *= self.idf[cols]
+        if self.norm and len(data):
+            norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=len(docs))).astype(np.float32)
+            data /= norms[rows]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(docs)))])
+        return sp.csr_matrix((data, cols.astype(np.int32), indptr), shape=(len(docs), self.width))
+
+
+class _Scaled:
+    """``MaxAbsScaler`` on a dense field."""
+
+    def __init__(self, field: str, scale: np.ndarray):
+        self.field = field
+        self.scale = scale.astype(np.float32)
+        self.width = len(scale)
+
+    def transform(self, M: np.ndarray) -> sp.csr_matrix:
+        return sp.csr_matrix(np.asarray(M, dtype=np.float32) / self.scale)
+
+
+class CompiledClassifier(Predictor):
+    """A fitted classifier read from ``model.npz``: same predictions, no scikit-learn."""
+
+    sequence_tasks: tuple[str, ...] = ()
+
+    def _local(self, batch: FeatureBatch):
+        return sp.hstack([p.transform(getattr(batch, p.field)) for p in self.parts_], format="csr")
+
+
+class NotCompilable(Exception):
+    """The fitted union has a part the numpy predictor does not implement (e.g. char n-grams)."""
+
+
+def _tfidf_arrays(vec) -> tuple[np.ndarray, np.ndarray, dict]:
+    terms = vec.get_feature_names_out()
+    if vec.analyzer != "word" or vec.token_pattern is not None or vec.lowercase or vec.stop_words \
+            or vec.ngram_range[0] != 1 or vec.norm not in ("l2", None) or vec.binary or not vec.use_idf:
+        raise NotCompilable("a TF-IDF part with settings the numpy predictor does not reproduce")
+    spec = {"ngrams": int(vec.ngram_range[1]), "sublinear": bool(vec.sublinear_tf), "norm": vec.norm == "l2"}
+    return _pack(terms), np.asarray(vec.idf_, dtype=np.float32), spec
+
+
+def _pack(strings) -> np.ndarray:
+    """Strings as one UTF-8 buffer (a fixed-width numpy string array of 40,000 n-grams
+    takes ten times the room). Terms never hold a newline: they come from split text."""
+    joined = "\n".join(strings)
+    if joined.count("\n") != max(len(strings) - 1, 0):
+        raise NotCompilable("a term holds a newline")
+    return np.frombuffer(joined.encode("utf-8"), dtype=np.uint8)
+
+
+def _unpack(buf: np.ndarray) -> list[str]:
+    return buf.tobytes().decode("utf-8").split("\n") if len(buf) else []
+
+
+def compile_arrays(clf) -> dict[str, np.ndarray]:
+    """The arrays of a fitted ``CallClassifier`` (raises :class:`NotCompilable`)."""
+    arrays: dict[str, np.ndarray] = {}
+    parts = []
+    for i, (name, pipe) in enumerate(clf.union_.transformer_list):
+        steps = dict(pipe.steps)
+        field = steps["field"].name
+        if set(steps) == {"field", "tfidf"}:
+            terms, idf, spec = _tfidf_arrays(steps["tfidf"])
+            arrays[f"part{i}_terms"], arrays[f"part{i}_idf"] = terms, idf
+            parts.append({"kind": "tfidf", "name": name, "field": field, **spec})
+        elif set(steps) == {"field", "scale"}:
+            arrays[f"part{i}_scale"] = np.asarray(steps["scale"].scale_, dtype=np.float32)
+            parts.append({"kind": "scale", "name": name, "field": field})
+        else:
+            raise NotCompilable(f"feature part {name!r}")
+    if clf.union_.transformer_weights:
+        raise NotCompilable("weighted feature parts")
+    tasks = []
+    for t in clf.tasks_:
+        tm = clf.models_[t]
+        spec: dict[str, Any] = {"name": t, "labels": list(tm.labels), "sequence": bool(tm.sequence)}
+        for which in ("first", "second"):
+            m = getattr(tm, which)
+            spec[which] = m is not None
+            if m is not None:
+                arrays[f"{t}.{which}.classes"] = _pack([str(c) for c in m.classes_])
+                arrays[f"{t}.{which}.coef"] = np.asarray(m.coef_, dtype=np.float32)
+                arrays[f"{t}.{which}.intercept"] = np.asarray(m.intercept_, dtype=np.float64)
+        for key in ("log_start", "log_trans", "log_prior", "log_bias"):  # rel_coef: recomputed
+            v = getattr(tm, key, None)
+            spec[key] = v is not None
+            if v is not None:
+                arrays[f"{t}.{key}"] = np.asarray(v)
+        tasks.append(spec)
+    arrays["feature_names"] = _pack([str(n) for n in clf.feature_names_])
+    arrays["is_context"] = np.asarray(clf._is_context, dtype=bool)
+    arrays["showable"] = np.asarray(clf._showable, dtype=bool)
+    spec = {"format": NPZ_FORMAT, "parts": parts, "tasks": tasks, "context_weight": float(clf.context_weight),
+            "prior_weight": float(clf.prior_weight), "sequence_tasks": list(clf.sequence_tasks)}
+    arrays["spec"] = np.asarray(json.dumps(spec, sort_keys=True))
+    return arrays
+
+
+def save_compiled(clf, path: Path) -> bool:
+    """Write ``model.npz`` for a fitted classifier; False (and nothing written) when it has
+    a part the numpy predictor does not implement."""
+    try:
+        arrays = compile_arrays(clf)
+    except NotCompilable:
+        return False
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)  # uncompressed: loading is a read, not a decompression
+    return True
+
+
+def load_compiled(path: Path) -> CompiledClassifier:
+    """Read ``model.npz`` (no pickles: ``allow_pickle=False``)."""
+    with np.load(path, allow_pickle=False) as z:
+        a = {k: z[k] for k in z.files}
+    spec = json.loads(str(a["spec"]))
+    if spec.get("format", 0) > NPZ_FORMAT:
+        raise ValueError(f"model.npz format {spec.get('format')} is newer than this callreview reads")
+    clf = CompiledClassifier()
+    parts: list[Any] = []
+    for i, p in enumerate(spec["parts"]):
+        if p["kind"] == "tfidf":
+            parts.append(_Tfidf(p["field"], _unpack(a[f"part{i}_terms"]), a[f"part{i}_idf"], p["ngrams"],
+                                p["sublinear"], p["norm"]))
+        else:
+            parts.append(_Scaled(p["field"], a[f"part{i}_scale"]))
+    clf.parts_ = parts
+    clf.tasks_ = tuple(t["name"] for t in spec["tasks"])
+    clf.models_ = {}
+    for t in spec["tasks"]:
+        name = t["name"]
+        lin = {w: Linear(_unpack(a[f"{name}.{w}.classes"]), a[f"{name}.{w}.coef"], a[f"{name}.{w}.intercept"])
+               if t[w] else None for w in ("first", "second")}
+        extra = {k: (a[f"{name}.{k}"] if t.get(k) else None)
+                 for k in ("log_start", "log_trans", "log_prior", "log_bias")}
+        clf.models_[name] = TaskModel(labels=tuple(t["labels"]), first=lin["first"], second=lin["second"],
+                                      sequence=bool(t["sequence"]), **extra)
+    clf.feature_names_ = np.array(_unpack(a["feature_names"]), dtype=object)
+    clf._is_context = a["is_context"]
+    clf._showable = a["showable"]
+    clf.context_weight = spec["context_weight"]
+    clf.prior_weight = spec["prior_weight"]
+    clf.sequence_tasks = tuple(spec["sequence_tasks"])
+    return clf
