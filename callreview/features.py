@@ -176,8 +176,9 @@ _FINAL_PUNCT = frozenset([".", "!", "?", "...", "…", "?!", "!?", "??", "!!"])
 class Signals:
     """Turns the passages of a call into word strings and rule-based signal counts.
 
-    The pipeline's tokenizer (one ``Doc`` per passage), its lookup-lemmatizer table, and a ``PhraseMatcher`` for multi-word cue
-    phrases (inflected variants generated from base forms). Single words are classified
+    The pipeline's tokenizer (each whitespace piece tokenized once and cached), the lookup
+    lemma table, and a ``PhraseMatcher`` for multi-word cue phrases (inflected variants
+    generated from base forms), run once over the whole call. Single words are classified
     once per word type and cached; counting is then done with numpy over the call.
     Sentence starts follow the sentencizer's rule (after ``.``, ``!``, ``?``).
     """
@@ -235,7 +236,7 @@ class Signals:
         if lex.is_currency:
             f["money"] = 1.0
             return [f[k] for k in TYPE_FLAGS], "<money>"
-        lemma = low if low in _KEEP_FORM else str(self.table.get(orth, text)).lower()
+        lemma = low if low in _KEEP_FORM else self.table.get(text, text).lower()
         if low in self.words_of["money"]:
             f["money"] = 1.0
         if (len(low) > 4 and low.endswith("ed")) or low in self.words_of["past_irregular"]:

@@ -1,18 +1,18 @@
 """The one spaCy pipeline, built in one place.
 
-Blank English (no pretrained model, nothing downloaded), a rule-based sentencizer,
-and the lookup lemmatizer whose tables come from the ``spacy-lookups-data`` package.
-Built once per process (:func:`get_nlp`); spaCy is imported only here.
+Blank English (no pretrained model, nothing downloaded) with a rule-based sentencizer,
+and the English lemma lookup table of the ``spacy-lookups-data`` package (the table
+spaCy's lookup lemmatizer uses), offline. Built once per process; spaCy is imported only
+here and in :mod:`callreview.features`.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
-    from spacy.tokens import Doc
 
 
 @lru_cache(maxsize=1)
@@ -21,30 +21,17 @@ def get_nlp() -> "Language":
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
-    lemmatizer = nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-    lemmatizer.initialize()  # loads the lookup table from spacy-lookups-data, offline
     return nlp
 
 
-def docs(texts: Iterable[str], batch_size: int = 256) -> Iterator["Doc"]:
-    """Process texts with the shared pipeline."""
-    return get_nlp().pipe(texts, batch_size=batch_size)
+@lru_cache(maxsize=1)
+def lemma_table() -> dict[str, str]:
+    """Word form -> lemma, from spacy-lookups-data through spaCy's lookups registry.
 
+    Read as a plain dict: hot loops look lemmas up per word type, and building spaCy's
+    ``Lookups`` table from the same file (what ``lemmatizer.initialize()`` does) takes
+    longer than everything else a cold ``callreview annotate`` does after its imports.
+    Lookups are by the form as written, like the lookup lemmatizer's."""
+    from spacy.util import load_language_data, registry
 
-def lemma_table():
-    """The lookup lemmatizer's table (token orth id -> lemma), for hot loops that read
-    lemmas without running the lemmatizer component on every token."""
-    return get_nlp().get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-
-
-def sentence_docs(texts: Iterable[str]) -> Iterator["Doc"]:
-    """Tokenized and sentence-split docs, without lemmas: the fast path for features,
-    which read lemmas from :func:`lemma_table` directly."""
-    nlp = get_nlp()
-    sentencizer = nlp.get_pipe("sentencizer")
-    return sentencizer.pipe(nlp.tokenizer.pipe(texts, batch_size=1000), batch_size=1000)
-
-
-def sentences(text: str) -> list[str]:
-    """The sentences of a passage, for display and features."""
-    return [s.text for s in get_nlp()(text).sents if s.text.strip()]
+    return dict(load_language_data(registry.lookups.get("en")["lemma_lookup"]))

@@ -126,9 +126,8 @@ _INTRO = (
 
 def _introduced_colleagues(call: Call, sellers: set[str], candidates: list[str]) -> set[str]:
     """Candidates whom a seller introduces as a colleague (rule 5)."""
-    said = " ".join(p.text for p in call.passages if p.speaker in sellers).casefold()
-    said = unicodedata.normalize("NFC", said)
-    if not said:
+    said = [unicodedata.normalize("NFC", p.text.casefold()) for p in call.passages if p.speaker in sellers]
+    if not any(said):
         return set()
     found = set()
     for cand in candidates:
@@ -140,8 +139,10 @@ def _introduced_colleagues(call: Call, sellers: set[str], candidates: list[str])
         for name in names:
             if len(name) < 2:
                 continue
+            # only the seller's passages that say the name (a one-hour call is 100 kB of text)
+            hay = " ".join(t for t in said if name in t)
             n = re.escape(name)
-            if any(re.search(pat.format(n=n), said) for pat in _INTRO):
+            if hay and any(re.search(pat.format(n=n), hay) for pat in _INTRO):
                 found.add(cand)
                 break
     return found

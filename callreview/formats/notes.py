@@ -22,7 +22,7 @@ Roles (``roles_inferred=True``; the first rule that applies wins)
        another person's name -> ``buyer``, unless a presenting verb follows it (show, demo,
        explain, propose, quote, ... see ``PRESENTING``: ``Sanjay showed the new set`` is the
        seller's colleague).
-    4. Telegraphic lines start with their verb. Its lemma (spaCy's lookup lemmatizer via
+    4. Telegraphic lines start with their verb. Its lemma (spaCy's lookup lemma table via
        ``callreview.nlp``) decides: a seller action (ask, show, propose, walk, demo, said,
        explain, send, recommend, summarize, quote, ... see ``SELLER_VERBS``) -> ``seller``,
        except "asked us/me ..." (the customer asked); what a customer does (worry, want,
@@ -119,14 +119,13 @@ def split_lines(lines: list[str], first_line: int) -> list[tuple[int, str]]:
 
 
 def _lemma(word: str) -> str:
-    from ..nlp import get_nlp
+    from ..nlp import lemma_table
 
     w = word.casefold().strip("'’")
     w = re.sub(r"['’]d$", "", w)  # "intro'd"
     if w.startswith("re-"):
         w = w[3:]  # "re-showed" -> "showed"
-    table = _lookup_table(get_nlp())
-    lemma = table.get(w, w) if table is not None else w
+    lemma = lemma_table().get(w, w)
     if lemma in SELLER_VERBS or lemma in BUYER_VERBS:
         return lemma
     for suffix, repl in (("ied", "y"), ("ed", ""), ("ed", "e"), ("d", ""), ("es", ""), ("s", ""), ("ing", ""),
@@ -138,14 +137,6 @@ def _lemma(word: str) -> str:
             if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in SELLER_VERBS | BUYER_VERBS:
                 return stem[:-1]  # "dropped" -> "drop"
     return lemma
-
-
-def _lookup_table(nlp):
-    """The lookup lemmatizer's word -> lemma table (lower-case keys), or None."""
-    try:
-        return nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-    except (KeyError, ValueError):
-        return None
 
 
 #: words skipped before the verb of a telegraphic line ("Also asked ...", "Then showed ...")
