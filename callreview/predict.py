@@ -244,7 +244,10 @@ class Predictor:
 # ---------------------------------------------------------------------- local features
 class _Tfidf:
     """``TfidfVectorizer(tokenizer=str.split, ngram_range=(1, n), sublinear_tf=True)``
-    after fitting: n-grams joined by a space, 1 + log(count), times idf, L2-normalised."""
+    after fitting: n-grams joined by a space, 1 + log(count), times idf, L2-normalised.
+
+    For uni- and bigrams the lookup is vectorised: every word that occurs in a term gets a
+    number, a bigram is the pair of numbers, found by binary search in the sorted pairs."""
 
     def __init__(self, field: str, terms: list[str], idf: np.ndarray, ngrams: int, sublinear: bool, norm: bool):
         self.field = field
@@ -254,21 +257,59 @@ class _Tfidf:
         self.sublinear = sublinear
         self.norm = norm
         self.width = len(self.vocab)
+        if ngrams <= 2:
+            words: dict[str, int] = {}
+            uni: list[int] = []
+            pairs: list[tuple[int, int, int]] = []
+            for term, col in self.vocab.items():
+                parts = term.split(" ")
+                ids = [words.setdefault(w, len(words)) for w in parts]
+                if len(ids) == 1:
+                    uni.append((ids[0], col))
+                else:
+                    pairs.append((ids[0], ids[1], col))
+            self.words = words
+            self.uni_col = np.full(len(words) + 1, -1, dtype=np.int64)  # last slot: unknown words
+            for w, col in uni:
+                self.uni_col[w] = col
+            k = len(words) + 1
+            keys = np.array([a * k + b for a, b, _ in pairs], dtype=np.int64)
+            order = np.argsort(keys)
+            self.pair_keys = keys[order]
+            self.pair_cols = np.array([c for _, _, c in pairs], dtype=np.int64)[order]
 
-    def transform(self, docs: list[str]) -> sp.csr_matrix:
+    def _cells(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of every term occurrence."""
+        if self.ngrams <= 2:
+            split = [d.split() for d in docs]
+            lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+            toks = [t for ts in split for t in ts]
+            unknown = len(self.words)
+            ids = np.fromiter(map(self.words.get, toks, repeat(unknown, len(toks))), dtype=np.int64, count=len(toks))
+            doc_of = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+            cols = self.uni_col[ids]
+            rows = doc_of
+            if self.ngrams == 2 and len(ids) > 1 and len(self.pair_keys):
+                same = (doc_of[1:] == doc_of[:-1]) & (ids[1:] != unknown) & (ids[:-1] != unknown)
+                keys = ids[:-1][same] * (unknown + 1) + ids[1:][same]
+                at = np.minimum(np.searchsorted(self.pair_keys, keys), len(self.pair_keys) - 1)
+                hit = self.pair_keys[at] == keys
+                rows = np.concatenate([rows, doc_of[:-1][same][hit]])
+                cols = np.concatenate([cols, self.pair_cols[at[hit]]])
+            return rows, cols
         grams: list[str] = []
         per_doc: list[int] = []
         for doc in docs:
             toks = doc.split()
             n0 = len(grams)
-            grams += toks
-            if self.ngrams >= 2:
-                grams += [f"{a} {b}" for a, b in zip(toks, toks[1:])]
-            for n in range(3, self.ngrams + 1):
+            for n in range(1, self.ngrams + 1):
                 grams += [" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1)]
             per_doc.append(len(grams) - n0)
         cols = np.fromiter(map(self.vocab.get, grams, repeat(-1, len(grams))), dtype=np.int64, count=len(grams))
-        rows = np.repeat(np.arange(len(docs), dtype=np.int64), per_doc)
+        return np.repeat(np.arange(len(docs), dtype=np.int64), per_doc), cols
+
+    def transform(self, docs: list[str]) -> sp.csr_matrix:
+        rows, cols = self._cells(docs)
         known = cols >= 0
         key, counts = np.unique(rows[known] * self.width + cols[known], return_counts=True)
         rows, cols = key // self.width, key % self.width
