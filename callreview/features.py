@@ -363,7 +363,14 @@ class Signals:
             out[:, sig["cue_" + k]] = rate(sums[:, col["cue_" + k]])
         with self._lock:
             words_arr = list(self._words)
-        words = [" ".join(w for w in (words_arr[t] for t in tid[s:e]) if w) for s, e in zip(starts, ends)]
+        # "<s>" before the first word of each sentence, so word pairs see how a sentence
+        # opens ("<s> have", "<s> i"): a question, a story and a pitch start differently
+        toks = [words_arr[t] for t in tid.tolist()]
+        for i in np.flatnonzero(start).tolist():
+            w = toks[i]
+            if w and w != "<q>":
+                toks[i] = "<s> " + w
+        words = [" ".join(w for w in toks[s:e] if w) for s, e in zip(starts.tolist(), ends.tolist())]
         return out, words
 
 
@@ -409,6 +416,7 @@ class FeatureBatch:
     chars: list[str]  # the lower-cased text, for character n-grams
     numeric: "np.ndarray"  # (n_passages, len(NUMERIC_NAMES)) signals, role, position, neighbours
     bounds: list[tuple[int, int]]  # per call: [start, end) rows
+    speakers: list[str] | None = None  # who says each passage (the speaker's name, else the role)
 
     def __len__(self) -> int:
         return len(self.words)
@@ -426,7 +434,8 @@ class FeatureBatch:
             rows.extend(range(s, e))
         return FeatureBatch(words=[self.words[r] for r in rows], role_words=[self.role_words[r] for r in rows],
                             chars=[self.chars[r] for r in rows], numeric=self.numeric[np.array(rows, dtype=np.int64)],
-                            bounds=bounds)
+                            bounds=bounds,
+                            speakers=[self.speakers[r] for r in rows] if self.speakers is not None else None)
 
 
 def call_features(calls: Sequence[Call]) -> FeatureBatch:
@@ -484,5 +493,6 @@ def call_features(calls: Sequence[Call]) -> FeatureBatch:
             num[dst, base:base + len(nb_idx)] = nb_sigs[src]
             num[i[~ok], col[f"{tag}_none"]] = 1.0
         k += n
+    speakers = [s or ROLE_NAMES[r] for s, r in zip(speaker_of, role_of)]
     return FeatureBatch(words=words, role_words=role_words, chars=[t.lower() for t in texts],
-                        numeric=num, bounds=bounds)
+                        numeric=num, bounds=bounds, speakers=speakers)

@@ -40,7 +40,6 @@ from __future__ import annotations
 from typing import Callable, Sequence
 
 import numpy as np
-import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -50,7 +49,7 @@ from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import MaxAbsScaler, Normalizer
 
 from .features import NUMERIC_NAMES, FeatureBatch, call_features
-from .predict import Predictor, TaskModel
+from .predict import CONTEXT, Predictor, TaskModel
 from .records import Call
 
 __all__ = ["CallClassifier", "TaskModel", "make_local_union"]
@@ -125,10 +124,12 @@ def _feature_names(union: FeatureUnion) -> list[str]:
     for part, pipe in union.transformer_list:
         raw = list(NUMERIC_NAMES) if part == "local" else list(pipe.steps[-1][1].get_feature_names_out())
         if part == "words":
-            names += [f"word '{w}'".replace("<q>", "?").replace("<num>", "#").replace("<money>", "$") for w in raw]
+            names += [f"word '{w}'".replace("<q>", "?").replace("<num>", "#").replace("<money>", "$")
+                      .replace("<s>", "(start)") for w in raw]
         elif part == "role_words":
             names += [f"{'seller' if w[0] == 's' else 'buyer' if w[0] == 'b' else w[0]} says '{w[2:]}'"
-                      .replace("<q>", "?").replace("<num>", "#").replace("<money>", "$") for w in raw]
+                      .replace("<q>", "?").replace("<num>", "#").replace("<money>", "$").replace("<s>", "(start)")
+                      for w in raw]
         elif part == "chars":
             names += [f"letters '{w.strip()}'" for w in raw]
         elif part == "topics":
@@ -147,17 +148,23 @@ def _readable_context(name: str) -> str:
         "prev": f"previous passage looks like {label}",
         "next": f"next passage looks like {label}",
         "earlier": f"earlier in the call: {label}",
+        "prev_same": f"the speaker's previous passage looks like {label}",
+        "next_same": f"the speaker's next passage looks like {label}",
+        "run": f"the speaker's other passages in a row look like {label}",
     }.get(where, name)
 
 
 class CallClassifier(BaseEstimator, Predictor):
     """Labels every passage of a call for each task found in the training corpus."""
 
-    def __init__(self, C: float = 1.0, C_first: float = 1.0, context_weight: float = 1.0,
+    def __init__(self, C: float = 1.0, C_first: float = 1.0, context_weight: float = 0.5,
+                 sequence_context_weight: float = 1.0, context: tuple[str, ...] = CONTEXT,
                  inner_folds: int = 4, char_ngrams: bool = False, sequence_tasks: tuple[str, ...] = ("stage",),
                  prior_weight: float = 0.0, max_iter: int = 400, random_state: int = 0,
                  lsa: int = 0, min_df: int = 2, ngrams: int = 2, balance: float = 0.5):
         self.balance = balance
+        self.context = context
+        self.sequence_context_weight = sequence_context_weight
         self.lsa = lsa
         self.min_df = min_df
         self.ngrams = ngrams
@@ -214,12 +221,15 @@ class CallClassifier(BaseEstimator, Predictor):
             first_probs[t] = oof
             self.models_[t] = TaskModel(labels=labels, first=first, second=None,  # type: ignore[arg-type]
                                         sequence=t in self.sequence_tasks)
-        C_ctx, ctx_names = self._context(batch.bounds, first_probs)
-        Xf = sp.hstack([X, sp.csr_matrix(C_ctx * self.context_weight)], format="csr")
+        unknown = set(self.context) - set(CONTEXT)
+        if unknown:
+            raise ValueError(f"unknown context blocks {sorted(unknown)}; known: {', '.join(CONTEXT)}")
+        C_ctx, ctx_names = self._context(batch, first_probs)
         for t in self.tasks_:
             y = ys[t]
             mask = y != ""
             tm = self.models_[t]
+            Xf = self._with_context(X, C_ctx, tm)
             if len(tm.labels) > 1:
                 say(f"{t}: second pass")
                 tm.second = self._lr(self.C).fit(Xf[mask], y[mask])

@@ -29,6 +29,12 @@ from .records import Call
 
 NPZ_FILE = "model.npz"
 NPZ_FORMAT = 1
+#: the second pass's context blocks (see ``Predictor._context``)
+CONTEXT = ("self", "prev", "next", "prev_same", "next_same", "earlier", "run")
+#: what models trained before ``context`` existed used
+OLD_CONTEXT = ("self", "prev", "next", "earlier")
+#: the blocks a sequential task (stages) uses
+SEQUENCE_CONTEXT = ("self", "prev", "next")
 
 
 class Linear:
@@ -72,13 +78,39 @@ class Predictor:
     def _local(self, batch: FeatureBatch):  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def _context(self, bounds: list[tuple[int, int]], probs: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:
-        """Context features from first-pass probabilities: the passage itself, its
-        neighbours, and (for non-sequential tasks) the most a label occurred earlier."""
+    def _context(self, batch: FeatureBatch, probs: dict[str, np.ndarray]) -> tuple[np.ndarray, list[str]]:
+        """Context features from first-pass probabilities, the blocks named in ``context``:
+        the passage itself (``self``), its neighbours (``prev``, ``next``), the same
+        speaker's previous and next passages at any distance (``prev_same``,
+        ``next_same``), the mean of the rest of the speaker's run of consecutive passages
+        (``run``) and the most a label occurred earlier in the call (``earlier``).
+        Sequential tasks use only self, prev and next (their decoding sees the rest)."""
+        bounds = batch.bounds
+        n = sum(e - s for s, e in bounds)
+        spk = batch.speakers if batch.speakers is not None else [""] * n
+        wanted = tuple(getattr(self, "context", None) or OLD_CONTEXT)
+        # rows of the same speaker's previous / next passage (n: none), and each row's run
+        prev_same = np.full(n, n, dtype=np.int64)
+        next_same = np.full(n, n, dtype=np.int64)
+        run_of = np.zeros(n, dtype=np.int64)
+        run = -1
+        for s, e in bounds:
+            last: dict[str, int] = {}
+            for r in range(s, e):
+                if r == s or spk[r] != spk[r - 1]:
+                    run += 1
+                run_of[r] = run
+                if spk[r] in last:
+                    prev_same[r] = last[spk[r]]
+                    next_same[last[spk[r]]] = r
+                last[spk[r]] = r
+        run_len = np.bincount(run_of, minlength=run + 1)
+        others = np.maximum(run_len[run_of] - 1, 1).astype(np.float32)[:, None]
         blocks, names = [], []
         for t in self.tasks_:
             P = probs[t].astype(np.float32)
             labels = self.models_[t].labels
+            sequence = self.models_[t].sequence
             prev = np.zeros_like(P)
             nxt = np.zeros_like(P)
             earlier = np.zeros_like(P)
@@ -87,15 +119,28 @@ class Predictor:
                     prev[s + 1:e] = P[s:e - 1]
                     nxt[s:e - 1] = P[s + 1:e]
                     earlier[s + 1:e] = np.maximum.accumulate(P[s:e - 1], axis=0)
-            wheres = [("self", P), ("prev", prev), ("next", nxt)]
-            if not self.models_[t].sequence:
-                wheres.append(("earlier", earlier))
-            for where, M in wheres:
-                blocks.append(M)
+            Pz = np.vstack([P, np.zeros((1, P.shape[1]), np.float32)])
+            run_sum = np.zeros((run + 1, P.shape[1]), np.float32)
+            np.add.at(run_sum, run_of, P)
+            block = {"self": lambda: P, "prev": lambda: prev, "next": lambda: nxt, "earlier": lambda: earlier,
+                     "prev_same": lambda: Pz[prev_same], "next_same": lambda: Pz[next_same],
+                     "run": lambda: (run_sum[run_of] - P) / others}
+            for where in wanted:
+                if sequence and where not in SEQUENCE_CONTEXT:
+                    continue
+                blocks.append(block[where]())
                 names += [f"c:{t}:{where}={lab}" for lab in labels]
         C = np.hstack(blocks)
         C[C < 0.02] = 0.0  # a label the first pass gives under 2% says nothing; keeps the matrix sparse
         return C, names
+
+    def _with_context(self, X, C_ctx: np.ndarray, tm: TaskModel):
+        """Local features plus the context features, scaled by the task's context weight
+        (sequential tasks have their own: their decoding already sees the neighbours)."""
+        w = self.context_weight
+        if tm.sequence:
+            w = getattr(self, "sequence_context_weight", None) or self.context_weight
+        return sp.hstack([X, sp.csr_matrix(C_ctx * w)], format="csr")
 
     def predict_calls(self, calls: Sequence[Call], explain: int = 5,
                       batch: FeatureBatch | None = None) -> list[dict[str, list[dict[str, Any]]]]:
@@ -111,11 +156,11 @@ class Predictor:
             tm = self.models_[t]
             first_probs[t] = (self._aligned(tm.first, tm.labels, X) if tm.first is not None
                               else np.ones((X.shape[0], 1), np.float32))
-        C_ctx, _ = self._context(batch.bounds, first_probs)
-        Xf = sp.hstack([X, sp.csr_matrix(C_ctx * self.context_weight)], format="csr")
+        C_ctx, _ = self._context(batch, first_probs)
         results: list[dict[str, list[dict[str, Any]]]] = [dict() for _ in calls]
         for t in self.tasks_:
             tm = self.models_[t]
+            Xf = self._with_context(X, C_ctx, tm)
             if tm.second is None:
                 P = np.ones((Xf.shape[0], 1))
             else:
@@ -429,6 +474,8 @@ def compile_arrays(clf) -> dict[str, np.ndarray]:
     arrays["is_context"] = np.asarray(clf._is_context, dtype=bool)
     arrays["showable"] = np.asarray(clf._showable, dtype=bool)
     spec = {"format": NPZ_FORMAT, "parts": parts, "tasks": tasks, "context_weight": float(clf.context_weight),
+            "sequence_context_weight": float(getattr(clf, "sequence_context_weight", None) or clf.context_weight),
+            "context": list(getattr(clf, "context", None) or OLD_CONTEXT),
             "prior_weight": float(clf.prior_weight), "sequence_tasks": list(clf.sequence_tasks)}
     arrays["spec"] = np.asarray(json.dumps(spec, sort_keys=True))
     return arrays
@@ -476,6 +523,8 @@ def load_compiled(path: Path) -> CompiledClassifier:
     clf._is_context = a["is_context"]
     clf._showable = a["showable"]
     clf.context_weight = spec["context_weight"]
+    clf.sequence_context_weight = spec.get("sequence_context_weight", spec["context_weight"])
+    clf.context = tuple(spec.get("context", OLD_CONTEXT))
     clf.prior_weight = spec["prior_weight"]
     clf.sequence_tasks = tuple(spec["sequence_tasks"])
     return clf
