@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from typing import Sequence
 
 from .artifacts import Model
@@ -11,6 +13,23 @@ from .records import Call, Passage, Prediction
 UNSURE_MARGIN = 0.25
 
 
+@contextmanager
+def _no_cyclic_gc():
+    """Pause the cyclic garbage collector while building many small acyclic objects.
+
+    Labelling a 1,000-passage call allocates ~20,000 small objects (predictions, passages,
+    tuples), freed by reference counting; they still trigger full collections, and with
+    spaCy and numpy loaded a full collection walks ~100,000 objects: 60 ms, every fourth
+    call or so, on top of a call that takes 80 ms. Nothing built here forms a cycle."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def annotate(calls: Sequence[Call], model: Model, *, keep_labels: bool = True, explain: int = 5) -> list[Call]:
     """Label every passage of the calls.
 
@@ -18,7 +37,11 @@ def annotate(calls: Sequence[Call], model: Model, *, keep_labels: bool = True, e
     Its ``behavior``/``stage`` are set to the predicted label where the passage has no
     label; with ``keep_labels=False`` every label is replaced by the prediction.
     """
-    calls = list(calls)
+    with _no_cyclic_gc():
+        return _annotate(list(calls), model, keep_labels, explain)
+
+
+def _annotate(calls: list[Call], model: Model, keep_labels: bool, explain: int) -> list[Call]:
     results = model.classifier.predict_calls(calls, explain=explain)
     out = []
     for call, res in zip(calls, results):

@@ -205,7 +205,7 @@ class Signals:
         self._index: dict[int, int] = {}
         self._flags = np.zeros((0, len(TYPE_FLAGS)), dtype=np.float32)
         self._words: list[str] = []
-        self._pieces: dict[str, list[int]] = {}
+        self._pieces: dict[str, tuple[int, ...]] = {}
         self._Doc = Doc
 
     def _type_row(self, orth: int) -> tuple[list[float], str]:
@@ -279,7 +279,8 @@ class Signals:
         spaCy's tokenizer first splits on whitespace and then tokenizes each piece on its
         own (prefixes, suffixes, infixes, special cases), so the pieces are tokenized once
         and cached here, as spaCy's own cache does, without building a ``Doc`` per passage.
-        A test checks the result equals ``nlp.tokenizer(text)``."""
+        Tests check that each piece gets spaCy's tokens and that on real text the result
+        equals ``nlp.tokenizer(text)``."""
         cache, tok = self._pieces, self.nlp.tokenizer
         ids: list[int] = []
         lengths: list[int] = []
@@ -291,7 +292,9 @@ class Signals:
                 for piece in (text.split() or ["."]):
                     got = cache.get(piece)
                     if got is None:
-                        got = cache[piece] = [t.orth for t in tok(piece)]
+                        # one piece at a time: joined in one Doc, spaCy's special cases can
+                        # tokenize a piece differently by what precedes it ("a:) :)a")
+                        got = cache[piece] = tuple(t.orth for t in tok(piece))  # tuples: untracked by the GC
                     ids.extend(got)
                 lengths.append(len(ids) - n0)
         return ids, lengths

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import repeat
 from pathlib import Path
 from typing import Any, Sequence
@@ -306,6 +307,28 @@ def _scan(M: np.ndarray) -> np.ndarray:
 
 
 # ---------------------------------------------------------------------- local features
+def _pair_index(terms: list[str]) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
+    """For uni- and bigram terms: the words that occur in them (numbered in order), each
+    word's unigram column (-1: none; one extra slot for unknown words), and the bigrams as
+    sorted keys ``first * (len(words) + 1) + second`` with their columns."""
+    words: dict[str, int] = {}
+    uni: list[tuple[int, int]] = []
+    pairs: list[tuple[int, int, int]] = []
+    for col, term in enumerate(terms):
+        ids = [words.setdefault(w, len(words)) for w in term.split(" ")]
+        if len(ids) == 1:
+            uni.append((ids[0], col))
+        else:
+            pairs.append((ids[0], ids[1], col))
+    uni_col = np.full(len(words) + 1, -1, dtype=np.int64)
+    for w, col in uni:
+        uni_col[w] = col
+    k = len(words) + 1
+    keys = np.array([a * k + b for a, b, _ in pairs], dtype=np.int64)
+    order = np.argsort(keys)
+    return list(words), uni_col, keys[order], np.array([c for _, _, c in pairs], dtype=np.int64)[order]
+
+
 class _Tfidf:
     """``TfidfVectorizer(tokenizer=str.split, ngram_range=(1, n), sublinear_tf=True)``
     after fitting: n-grams joined by a space, 1 + log(count), times idf, L2-normalised.
@@ -313,34 +336,22 @@ class _Tfidf:
     For uni- and bigrams the lookup is vectorised: every word that occurs in a term gets a
     number, a bigram is the pair of numbers, found by binary search in the sorted pairs."""
 
-    def __init__(self, field: str, terms: list[str], idf: np.ndarray, ngrams: int, sublinear: bool, norm: bool):
+    def __init__(self, field: str, terms: list[str], idf: np.ndarray, ngrams: int, sublinear: bool, norm: bool,
+                 index: tuple | None = None):
         self.field = field
-        self.vocab = {t: i for i, t in enumerate(terms)}
+        self.terms = terms
         self.idf = idf.astype(np.float32)
         self.ngrams = ngrams
         self.sublinear = sublinear
         self.norm = norm
-        self.width = len(self.vocab)
+        self.width = len(terms)
         if ngrams <= 2:
-            words: dict[str, int] = {}
-            uni: list[int] = []
-            pairs: list[tuple[int, int, int]] = []
-            for term, col in self.vocab.items():
-                parts = term.split(" ")
-                ids = [words.setdefault(w, len(words)) for w in parts]
-                if len(ids) == 1:
-                    uni.append((ids[0], col))
-                else:
-                    pairs.append((ids[0], ids[1], col))
-            self.words = words
-            self.uni_col = np.full(len(words) + 1, -1, dtype=np.int64)  # last slot: unknown words
-            for w, col in uni:
-                self.uni_col[w] = col
-            k = len(words) + 1
-            keys = np.array([a * k + b for a, b, _ in pairs], dtype=np.int64)
-            order = np.argsort(keys)
-            self.pair_keys = keys[order]
-            self.pair_cols = np.array([c for _, _, c in pairs], dtype=np.int64)[order]
+            words, self.uni_col, self.pair_keys, self.pair_cols = index if index is not None else _pair_index(terms)
+            self.words = dict(zip(words, range(len(words))))
+
+    @cached_property
+    def vocab(self) -> dict[str, int]:
+        return {t: i for i, t in enumerate(self.terms)}
 
     def _cells(self, docs: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, column) of every term occurrence."""
@@ -445,6 +456,12 @@ def compile_arrays(clf) -> dict[str, np.ndarray]:
         if set(steps) == {"field", "tfidf"}:
             terms, idf, spec = _tfidf_arrays(steps["tfidf"])
             arrays[f"part{i}_terms"], arrays[f"part{i}_idf"] = terms, idf
+            if spec["ngrams"] <= 2:  # the lookup index, so loading does not rebuild it
+                words, uni_col, pair_keys, pair_cols = _pair_index(_unpack(terms))
+                arrays[f"part{i}_words"] = _pack(words)
+                arrays[f"part{i}_uni"] = uni_col.astype(np.int32)
+                arrays[f"part{i}_pair_keys"] = pair_keys
+                arrays[f"part{i}_pair_cols"] = pair_cols.astype(np.int32)
             parts.append({"kind": "tfidf", "name": name, "field": field, **spec})
         elif set(steps) == {"field", "scale"}:
             arrays[f"part{i}_scale"] = np.asarray(steps["scale"].scale_, dtype=np.float32)
@@ -504,8 +521,12 @@ def load_compiled(path: Path) -> CompiledClassifier:
     parts: list[Any] = []
     for i, p in enumerate(spec["parts"]):
         if p["kind"] == "tfidf":
+            index = None
+            if f"part{i}_words" in a:
+                index = (_unpack(a[f"part{i}_words"]), a[f"part{i}_uni"].astype(np.int64), a[f"part{i}_pair_keys"],
+                         a[f"part{i}_pair_cols"].astype(np.int64))
             parts.append(_Tfidf(p["field"], _unpack(a[f"part{i}_terms"]), a[f"part{i}_idf"], p["ngrams"],
-                                p["sublinear"], p["norm"]))
+                                p["sublinear"], p["norm"], index=index))
         else:
             parts.append(_Scaled(p["field"], a[f"part{i}_scale"]))
     clf.parts_ = parts

