@@ -6,6 +6,8 @@ command runs, so ``callreview --help`` stays instant.
 
 from __future__ import annotations
 
+import gc
+
 import click
 
 from . import cli
@@ -36,4 +38,8 @@ def review_cmd(files: tuple[str, ...], seller: str | None, model_dir: str | None
 
     app = make_app(files, seller=seller, model_dir=model_dir, store_path=store_path,
                    team=team or None, corpus=corpus or None)
+    # the app runs for hours: collect cycles again (paused for batch commands, cli.main),
+    # and move what is loaded by now out of the collector's way so its pauses stay short
+    gc.freeze()
+    gc.enable()
     app.run()
