@@ -156,6 +156,40 @@ def test_loading_a_model_and_annotating_never_imports_scikit_learn(small_model, 
     assert r.stdout.strip() == "[]"
 
 
+def test_an_array_file_that_would_unpickle_is_refused_even_with_a_matching_manifest(tmp_path, small_model):
+    """model.npz is read with allow_pickle=False: an object array (a pickle inside the npz)
+    is an error, even when whoever planted it also rewrote the manifest."""
+    folder = tmp_path / "m"
+    shutil.copytree(small_model.path, folder)
+    with np.load(folder / "model.npz", allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    arrays["feature_names"] = np.array([print, "x"], dtype=object)
+    with open(folder / "model.npz", "wb") as fh:
+        np.savez(fh, **arrays)
+    meta = json.loads((folder / "meta.json").read_text())
+    meta["files"]["model.npz"] = sha256_file(folder / "model.npz")
+    (folder / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(ModelError) as err:
+        load_model(folder)
+    assert "cannot be loaded" in str(err.value) and err.value.hint
+
+
+def test_a_model_the_array_form_cannot_hold_is_kept_as_the_fitted_estimator(tmp_path, small_corpus):
+    """Character n-grams have no numpy predictor: such a folder has no model.npz and loads
+    the checked pickle instead, with the same predictions."""
+    clf = CallClassifier(char_ngrams=True, inner_folds=2).fit(small_corpus[:6])
+    from callreview.artifacts import Model
+
+    folder = save_model(Model(id="m-chars", classifier=clf, meta={}), tmp_path / "chars")
+    assert not (folder / "model.npz").exists()
+    assert set(json.loads((folder / "meta.json").read_text())["files"]) == {"model.joblib"}
+    loaded = load_model(folder)
+    assert isinstance(loaded.classifier, CallClassifier)
+    calls = [unlabeled(c) for c in small_corpus[6:8]]
+    assert [r["label"] for c in loaded.classifier.predict_calls(calls) for r in c["behavior"]] == \
+        [r["label"] for c in clf.predict_calls(calls) for r in c["behavior"]]
+
+
 def test_a_model_from_another_scikit_learn_version_is_refused_with_the_fix(tmp_path, small_model):
     folder = tmp_path / "old"
     shutil.copytree(small_model.path, folder)
