@@ -69,6 +69,7 @@ class TaskModel:
     log_prior: np.ndarray | None = None
     rel_coef: np.ndarray | None = None
     log_bias: np.ndarray | None = None
+    temperature: float | None = None
 
 
 class Predictor:
@@ -166,20 +167,7 @@ class Predictor:
                 P = np.ones((Xf.shape[0], 1))
             else:
                 P = self._aligned(tm.second, tm.labels, Xf)
-                if getattr(tm, "log_bias", None) is not None:
-                    P = P * np.exp(tm.log_bias - tm.log_bias.max())
-                    P /= P.sum(axis=1, keepdims=True)
-            posts, paths = [], []
-            for k, end in batch.bounds:
-                Pc = P[k:end]
-                if tm.sequence and tm.log_trans is not None and end - k > 1:
-                    post, path = self._decode(tm, Pc)
-                else:
-                    post, path = Pc, Pc.argmax(axis=1)
-                posts.append(post)
-                paths.append(path)
-            post_all = np.vstack(posts) if posts else P
-            path_all = np.concatenate(paths) if paths else np.zeros(0, dtype=np.int64)
+            post_all, path_all, P = self._posteriors(tm, P, batch.bounds)
             reasons = self._explain_all(tm, Xf, path_all, explain) if explain else None
             n, L = post_all.shape
             # the two best labels other than the chosen one (the path may not be the argmax)
@@ -199,6 +187,30 @@ class Predictor:
                                    "explanation": reasons[r] if reasons is not None else []}
                                   for r in range(k, end)]
         return results
+
+    def _posteriors(self, tm: TaskModel, P: np.ndarray, bounds) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """From second-pass probabilities to what is shown: the balance (behaviors), the
+        sequence decoding (stages), the calibration temperature. Returns the posteriors,
+        the chosen labels, and the balanced probabilities before decoding."""
+        if getattr(tm, "log_bias", None) is not None:
+            P = P * np.exp(tm.log_bias - tm.log_bias.max())
+            P /= P.sum(axis=1, keepdims=True)
+        posts, paths = [], []
+        for k, end in bounds:
+            Pc = P[k:end]
+            if tm.sequence and tm.log_trans is not None and end - k > 1:
+                post, path = self._decode(tm, Pc)
+            else:
+                post, path = Pc, Pc.argmax(axis=1)
+            posts.append(post)
+            paths.append(path)
+        post_all = np.vstack(posts) if posts else P
+        path_all = np.concatenate(paths) if paths else np.zeros(0, dtype=np.int64)
+        T = getattr(tm, "temperature", None)
+        if T is not None and T != 1.0:  # a power keeps every row's order: labels do not change
+            post_all = np.power(np.clip(post_all, 1e-12, 1.0), 1.0 / T)
+            post_all /= post_all.sum(axis=1, keepdims=True)
+        return post_all, path_all, P
 
     @staticmethod
     def _aligned(model, labels: tuple[str, ...], X) -> np.ndarray:
@@ -481,6 +493,7 @@ def compile_arrays(clf) -> dict[str, np.ndarray]:
                 arrays[f"{t}.{which}.classes"] = _pack([str(c) for c in m.classes_])
                 arrays[f"{t}.{which}.coef"] = np.asarray(m.coef_, dtype=np.float32)
                 arrays[f"{t}.{which}.intercept"] = np.asarray(m.intercept_, dtype=np.float64)
+        spec["temperature"] = float(getattr(tm, "temperature", None) or 1.0)
         for key in ("log_start", "log_trans", "log_prior", "log_bias"):  # rel_coef: recomputed
             v = getattr(tm, key, None)
             spec[key] = v is not None
@@ -539,7 +552,8 @@ def load_compiled(path: Path) -> CompiledClassifier:
         extra = {k: (a[f"{name}.{k}"] if t.get(k) else None)
                  for k in ("log_start", "log_trans", "log_prior", "log_bias")}
         clf.models_[name] = TaskModel(labels=tuple(t["labels"]), first=lin["first"], second=lin["second"],
-                                      sequence=bool(t["sequence"]), **extra)
+                                      sequence=bool(t["sequence"]), temperature=float(t.get("temperature", 1.0)),
+                                      **extra)
     clf.feature_names_ = np.array(_unpack(a["feature_names"]), dtype=object)
     clf._is_context = a["is_context"]
     clf._showable = a["showable"]

@@ -235,3 +235,24 @@ def test_stage_decoding_matches_brute_force_over_every_sequence():
     brute /= brute.sum(axis=1, keepdims=True)
     assert np.allclose(post, brute)
     assert tuple(path) == best[1]
+
+
+def test_calibration_changes_confidences_never_labels(small_corpus):
+    """The calibration temperature is a power of the posteriors: same labels, same order
+    of alternatives; only how sure the model says it is moves."""
+    train_calls, test_calls = small_corpus[:8], [unlabeled(c) for c in small_corpus[8:10]]
+    plain = CallClassifier(calibrate=False, inner_folds=2).fit(train_calls)
+    calibrated = CallClassifier(calibrate=True, inner_folds=2).fit(train_calls)
+    temps = {t: calibrated.models_[t].temperature for t in calibrated.tasks_}
+    assert all(T is not None and T > 0 for T in temps.values())
+    a, b = plain.predict_calls(test_calls, explain=0), calibrated.predict_calls(test_calls, explain=0)
+    moved = 0
+    for ca, cb in zip(a, b):
+        for task in ca:
+            for ra, rb in zip(ca[task], cb[task]):
+                assert ra["label"] == rb["label"]
+                assert [x for x, _ in ra["alternatives"]] == [x for x, _ in rb["alternatives"]]
+                if task == "behavior":  # (a decoded stage path may pass over the marginal argmax)
+                    assert all(rb["probability"] >= p for _, p in rb["alternatives"])
+                moved += abs(ra["probability"] - rb["probability"]) > 1e-6
+    assert moved or all(T == 1.0 for T in temps.values())
