@@ -28,7 +28,6 @@ import scipy.sparse as sp
 from .features import FeatureBatch, call_features
 from .records import Call
 
-NPZ_FILE = "model.npz"
 NPZ_FORMAT = 1
 #: the second pass's context blocks (see ``Predictor._context``)
 CONTEXT = ("self", "prev", "next", "prev_same", "next_same", "earlier", "run")
