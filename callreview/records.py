@@ -7,7 +7,7 @@ data (see ``callreview.taxonomy``), never hard-wired here.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Iterable, Mapping
 
 ROLES = ("seller", "buyer", "other")
@@ -85,6 +85,18 @@ class Passage:
         if self.start is None or self.end is None:
             return None
         return max(0.0, self.end - self.start)
+
+    def relabeled(self, behavior: str | None, stage: str | None,
+                  predictions: Mapping[str, Prediction]) -> "Passage":
+        """A copy with these labels and predictions, every other field kept. What
+        ``dataclasses.replace`` does, without inspecting the fields on each call:
+        annotating a call makes one per passage (replace took a third of the time)."""
+        kept = {name: getattr(self, name) for name in _PASSAGE_FIELDS}
+        kept.update(behavior=behavior, stage=stage, predictions=predictions)
+        return Passage(**kept)
+
+
+_PASSAGE_FIELDS = tuple(f.name for f in fields(Passage))
 
 
 @dataclass(frozen=True, slots=True)

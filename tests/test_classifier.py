@@ -256,3 +256,15 @@ def test_calibration_changes_confidences_never_labels(small_corpus):
                     assert all(rb["probability"] >= p for _, p in rb["alternatives"])
                 moved += abs(ra["probability"] - rb["probability"]) > 1e-6
     assert moved or all(T == 1.0 for T in temps.values())
+
+
+def test_annotate_keeps_every_field_but_labels_and_predictions(small_model):
+    from dataclasses import fields
+
+    p = Passage(index=0, text="What does a late invoice cost you?", speaker="Ann", role="seller", start=1.5,
+                end=4.0, extra={"turn": "3"})
+    [out] = annotate([Call("c", (p,))], small_model)
+    q = out.passages[0]
+    for f in fields(Passage):
+        if f.name not in ("behavior", "stage", "predictions"):
+            assert getattr(q, f.name) == getattr(p, f.name), f.name
