@@ -124,16 +124,24 @@ def _readable_local(name: str) -> str:
     return name.replace("_", " ")
 
 
+_PLACEHOLDERS = (("<q>", "?"), ("<num>", "#"), ("<money>", "$"), ("<s>", "(start)"))
+
+
+def _readable_words(words: str) -> str:
+    """The features' placeholder tokens as a manager reads them."""
+    for token, shown in _PLACEHOLDERS:
+        words = words.replace(token, shown)
+    return words
+
+
 def _feature_names(union: FeatureUnion) -> list[str]:
     names: list[str] = []
     for part, pipe in union.transformer_list:
         raw = list(NUMERIC_NAMES) if part == "local" else list(pipe.steps[-1][1].get_feature_names_out())
         if part == "words":
-            names += [f"word '{w}'".replace("<q>", "?").replace("<num>", "#").replace("<money>", "$")
-                      .replace("<s>", "(start)") for w in raw]
+            names += [f"word '{_readable_words(w)}'" for w in raw]
         elif part == "role_words":
-            names += [f"{'seller' if w[0] == 's' else 'buyer' if w[0] == 'b' else w[0]} says '{w[2:]}'"
-                      .replace("<q>", "?").replace("<num>", "#").replace("<money>", "$").replace("<s>", "(start)")
+            names += [f"{'seller' if w[0] == 's' else 'buyer' if w[0] == 'b' else w[0]} says '{_readable_words(w[2:])}'"
                       for w in raw]
         elif part == "chars":
             names += [f"letters '{w.strip()}'" for w in raw]
