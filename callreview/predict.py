@@ -74,7 +74,9 @@ class TaskModel:
 class Predictor:
     """The prediction half of the classifier. Subclasses provide ``_local(batch)`` (the
     local feature matrix) and the fitted attributes ``tasks_``, ``models_``,
-    ``feature_names_``, ``_is_context``, ``_showable``, ``context_weight``, ``prior_weight``."""
+    ``feature_names_``, ``_is_context``, ``_showable``, ``context``, ``context_weight``,
+    ``sequence_context_weight`` and ``prior_weight`` (models saved before ``context``
+    existed fall back to :data:`OLD_CONTEXT` and one weight)."""
 
     def _local(self, batch: FeatureBatch):  # pragma: no cover - abstract
         raise NotImplementedError
