@@ -20,12 +20,14 @@ numpy is imported inside the functions that need it.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-from .metrics import _ranges, objections
-from .records import Call
+from .metrics import objections
+from .vocabulary import counted, display, noun, ranges
+from .records import Call, Passage
 from .taxonomy import Taxonomy, default_taxonomy
 
 TOO_FEW = "too few calls to compare"
@@ -388,16 +390,19 @@ NO_COMMITMENT_REQUEST = "no_commitment_request"
 BELOW_RANGE = "below_successful_range"
 ABOVE_RANGE = "above_successful_range"
 
-#: fixed scores of the points that come before any behavior-rate point (see :func:`coach`)
-_SCORE_OBJECTION = 1000.0
-_SCORE_COMMITMENT = 900.0
+#: a point resting on single passages is a verdict only when the labels it rests on are at
+#: least this sure (the model's calibrated probability); otherwise it is something to check
+SURE = 0.8
 #: distance outside the successful range counts up to this many interquartile ranges
 MAX_DISTANCE = 3.0
 
 
 @dataclass(frozen=True)
 class CoachingPoint:
-    """One thing worth a manager's attention in a call, with its evidence."""
+    """One thing worth a manager's attention in a call, with its evidence.
+
+    ``sure`` is False for a point to check: the labels it rests on are not sure enough to
+    state it as a finding (``certainty`` says how sure they are)."""
 
     kind: str
     message: str
@@ -416,14 +421,29 @@ class CoachingPoint:
     team_diff: float | None = None
     #: True when the passages mark where the behavior was missing, not where it happened
     absent: bool = False
+    sure: bool = True
+    #: how sure the labels the point rests on are (1.0 for labels a person gave)
+    certainty: float = 1.0
+    #: the team difference's interval (success - other, per 100 passages) and group sizes
+    ci_low: float | None = None
+    ci_high: float | None = None
+    n_other: int | None = None
+    #: the successful calls' middle half, in passages at this call's length
+    range_low: float | None = None
+    range_high: float | None = None
+    expected_count: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "label": self.label, "message": self.message,
-                "passages": list(self.passages), "absent": self.absent, "score": round(self.score, 4),
-                "value": _f(self.value), "count": self.count, "success_mean": _f(self.success_mean),
+                "passages": list(self.passages), "absent": self.absent, "sure": self.sure,
+                "certainty": round(self.certainty, 4), "score": round(self.score, 4),
+                "value": _f(self.value), "count": self.count, "expected_count": _f(self.expected_count),
+                "range_low": _f(self.range_low), "range_high": _f(self.range_high),
+                "success_mean": _f(self.success_mean),
                 "success_p25": _f(self.success_p25), "success_p75": _f(self.success_p75),
                 "success_mean_count": _f(self.success_mean_count), "n_success": self.n_success,
-                "team_diff": _f(self.team_diff)}
+                "n_other": self.n_other, "team_diff": _f(self.team_diff),
+                "ci_low": _f(self.ci_low), "ci_high": _f(self.ci_high)}
 
 
 @dataclass(frozen=True)
@@ -432,9 +452,18 @@ class CoachingContext:
     outcome: str | None
     n_team_success: int
     n_team_other: int
+    #: verdicts first (best first), then the points to check
     points: tuple[CoachingPoint, ...]
     notes: tuple[str, ...] = ()
     title: str | None = None
+
+    @property
+    def verdicts(self) -> tuple[CoachingPoint, ...]:
+        return tuple(p for p in self.points if p.sure)
+
+    @property
+    def checks(self) -> tuple[CoachingPoint, ...]:
+        return tuple(p for p in self.points if not p.sure)
 
     def to_json(self) -> dict[str, Any]:
         return {"call_id": self.call_id, "title": self.title, "outcome": self.outcome,
@@ -443,29 +472,38 @@ class CoachingContext:
 
 
 def _tier(p: "CoachingPoint") -> int:
-    """0: unanswered objections and a missing commitment request; 1: rates on the side of
-    the unsuccessful calls; 2: rates that lean the way of the successful calls (listed last:
-    there is nothing to fix in them, only something to notice)."""
-    if p.kind not in (BELOW_RANGE, ABOVE_RANGE):
-        return 0
-    if p.team_diff is None:
-        return 1
-    toward_other = (p.kind == BELOW_RANGE and p.team_diff > 0) or (p.kind == ABOVE_RANGE and p.team_diff < 0)
-    return 1 if toward_other else 2
+    """0: unanswered objections; 1: no commitment request; 2: behavior rates (all verdicts);
+    3: points to check."""
+    if not p.sure:
+        return 3
+    return {UNANSWERED_OBJECTION: 0, NO_COMMITMENT_REQUEST: 1}.get(p.kind, 2)
 
 
 RANKING = (
-    "1. each buyer objection the seller's next turn did not respond to, in call order; "
-    "2. a call with no commitment request at all; "
-    "3. behavior rates outside the team's successful range (below its 25th or above its 75th "
-    "percentile), scored by |success - other| mean difference in the team (how much the behavior "
-    "separates outcomes; 1 when the other group is too small) times the distance outside the range "
-    "in interquartile ranges (the range taken as at least 1 per 100 passages; counted up to 3), times 1 when the call leans toward the "
-    "unsuccessful calls and 0.25 when it overshoots in the successful direction, halved for buyer "
-    "behaviors (not directly coachable); behaviors on which the team's successful and other calls "
-    "do not differ at all are left out. Points of kind 3 where the call leans the way of the "
-    "successful calls come after every other point: nothing to fix there, only to notice."
+    "Verdicts first, then points to check. A point resting on single passages (an objection the "
+    f"seller's next turn did not answer; no commitment request in the call) is a verdict when the labels "
+    f"it rests on are at least {SURE:.0%} sure, else a point to check, most sure first. A behavior-rate "
+    "point appears only where the team's successful calls differ from the others with a 95% bootstrap "
+    "interval that excludes zero, and only in that direction (fewer than the successful calls' middle "
+    "half of a behavior they have more of, or more of one they have less of); it is a verdict when the "
+    "call is outside that range both by its labels and by the labels' expected count, and it is ranked "
+    "by the team difference times the distance outside the range (in interquartile ranges, up to 3), "
+    "halved for buyer behaviors (not directly coachable)."
 )
+
+
+def label_probability(p: Passage, labels: frozenset[str] | set[str]) -> float:
+    """How sure the labels are that ``p`` is one of ``labels``: the model's probability where
+    it labeled the passage, 1 or 0 for a label a person gave. A label the model did not list
+    among its top three gets the most it could have (the smallest listed probability)."""
+    pred = p.predictions.get("behavior")
+    if pred is None or (p.behavior is not None and p.behavior != pred.label):
+        return 1.0 if p.behavior in labels else 0.0
+    probs = {pred.label: pred.probability, **dict(pred.alternatives)}
+    total = sum(v for k, v in probs.items() if k in labels)
+    if any(lab not in probs for lab in labels):
+        total += min(min(probs.values()), max(0.0, 1.0 - sum(probs.values())))
+    return min(1.0, total)
 
 
 def _usual_place(team: Sequence[Call]) -> tuple[dict[str, str], dict[str, float]]:
@@ -494,7 +532,7 @@ def _where_missing(call: Call, label: str, usual_stage: Mapping[str, str],
     if stage:
         idx = tuple(p.index for p in call.passages if p.stage == stage)
         if idx:
-            return idx, f"they usually come in the {stage} stage (passages {_ranges(idx)} here)"
+            return idx, f"they usually come in the {display(stage).lower()} stage (passages {ranges(idx)} here)"
     pos = usual_pos.get(label)
     if pos is None or not call.passages:
         return (), ""
@@ -502,20 +540,67 @@ def _where_missing(call: Call, label: str, usual_stage: Mapping[str, str],
     centre = round(pos * (n - 1))
     lo = max(0, min(centre - 1, n - 3))
     idx = tuple(p.index for p in call.passages[lo:lo + 3])
-    return idx, f"they usually come {pos:.0%} of the way into a call (passages {_ranges(idx)} here)"
+    return idx, f"they usually come {pos:.0%} of the way into a call (passages {ranges(idx)} here)"
 
 
-def _rate(x: float) -> str:
-    return f"{x:.1f}"
+def _span(lo: float, hi: float) -> str:
+    """The successful calls' middle half in whole passages: '3 to 5', 'about 2'."""
+    a, b = math.ceil(lo - 1e-9), math.floor(hi + 1e-9)
+    if a > b:
+        return f"about {round((lo + hi) / 2)}"
+    return str(a) if a == b else f"{a} to {b}"
+
+
+def _objection_points(call: Call, tax: Taxonomy) -> list[CoachingPoint]:
+    obj, resp = tax.labels("buyer_objection"), tax.labels("objection_response")
+    by_index = {p.index: p for p in call.passages}
+    out = []
+    for o in objections(call, tax):
+        if o.answered:
+            continue
+        sure_obj = label_probability(by_index[o.index], obj)
+        sure_none = math.prod(1.0 - label_probability(by_index[j], resp) for j in o.checked)
+        certainty = sure_obj * sure_none
+        if certainty >= SURE:
+            msg = (f"The buyer objected at {o.where} (\"{o.text}\") and the seller's next turn did not "
+                   "answer it.")
+        else:
+            msg = (f"Check {o.where}: the buyer may have objected (\"{o.text}\") without an answer in the "
+                   f"seller's next turn; the labels are {certainty:.0%} sure of it.")
+        out.append(CoachingPoint(UNANSWERED_OBJECTION, msg, (o.index, *o.checked[:2]), certainty,
+                                 sure=certainty >= SURE, certainty=certainty))
+    return out
+
+
+def _commitment_point(call: Call, tax: Taxonomy, success: Sequence[Call]) -> CoachingPoint | None:
+    req = tax.labels("commitment_request")
+    if not req or any(p.behavior in req for p in call.passages):
+        return None
+    seller = [p for p in call.passages if p.role != "buyer"]
+    chances = sorted(((label_probability(p, req), p.index) for p in seller), reverse=True)
+    certainty = math.prod(1.0 - c for c, _ in chances)
+    with_req = sum(1 for c in success if any(p.behavior in req for p in c.passages))
+    team = f"; {with_req} of the team's {len(success)} successful calls asked for one" if success else ""
+    name = noun(next(iter(sorted(req))), 1)
+    if certainty >= SURE:
+        return CoachingPoint(NO_COMMITMENT_REQUEST, f"The call ended without a {name} (a next step or the "
+                             f"order){team}.", tuple(p.index for p in call.passages[-3:]), certainty,
+                             absent=True, n_success=len(success), certainty=certainty)
+    likely = tuple(sorted(i for c, i in chances[:3] if c >= 0.1)) or tuple(p.index for p in call.passages[-3:])
+    return CoachingPoint(NO_COMMITMENT_REQUEST, f"Check whether the seller asked for a next step: no passage "
+                         f"is labeled a {name}, but passage{'s' if len(likely) > 1 else ''} {ranges(likely)} may "
+                         f"be one{team}.", likely, certainty, absent=True, n_success=len(success), sure=False,
+                         certainty=certainty)
 
 
 def coach(call: Call, team: Iterable[Call], taxonomy: Taxonomy | None = None, *,
-          min_calls: int = DEFAULT_MIN_CALLS, low_pct: float = 25.0, high_pct: float = 75.0) -> CoachingContext:
+          min_calls: int = DEFAULT_MIN_CALLS, low_pct: float = 25.0, high_pct: float = 75.0,
+          n_boot: int = DEFAULT_BOOT, seed: int = 0) -> CoachingContext:
     """The coaching context of one call against the team's calls, best point first.
 
     The ranking is :data:`RANKING`. The team is every call in ``team`` with an outcome and
     labels, except the coached call itself (same call_id). Behavior-rate points need at
-    least ``min_calls`` successful calls in the team.
+    least ``min_calls`` successful and ``min_calls`` other calls in the team.
     """
     import numpy as np
 
@@ -527,91 +612,57 @@ def coach(call: Call, team: Iterable[Call], taxonomy: Taxonomy | None = None, *,
     labeled = labeled_passages(call) > 0
     if not labeled:
         notes.append("the call has no behavior labels: annotate it with a model first")
-
-    # 1. objections the seller did not respond to
     if labeled and tax.labels("buyer_objection"):
-        for k, o in enumerate(objections(call, tax)):
-            if o.answered:
-                continue
-            points.append(CoachingPoint(
-                UNANSWERED_OBJECTION,
-                f"a buyer objection at {o.where} with no response in the seller's next turn: \"{o.text}\"",
-                (o.index,), _SCORE_OBJECTION - 0.001 * k))
+        points += _objection_points(call, tax)
+    if labeled and (cp := _commitment_point(call, tax, split.success)) is not None:
+        points.append(cp)
 
-    # 2. no commitment request
-    req = tax.labels("commitment_request")
-    if labeled and req and not any(p.behavior in req for p in call.passages):
-        with_req = sum(1 for c in split.success if any(p.behavior in req for p in c.passages))
-        tail = tuple(p.index for p in call.passages[-3:])
-        extra = (f" ({with_req} of {len(split.success)} successful calls in the team had one)"
-                 if split.success else "")
-        points.append(CoachingPoint(
-            NO_COMMITMENT_REQUEST, f"the call ended without a request for commitment{extra}",
-            tail, _SCORE_COMMITMENT, absent=True, n_success=len(split.success)))
-
-    # 3. behavior rates outside the successful range
     ns, no = len(split.success), len(split.other)
-    if labeled and ns < min_calls:
-        notes.append(f"{TOO_FEW}: {ns} successful calls in the team, at least {min_calls} needed "
-                     "to compare behavior rates")
+    if labeled and (ns < min_calls or no < min_calls):
+        notes.append(f"{TOO_FEW}: {ns} successful and {no} other calls in the team, at least {min_calls} "
+                     "of each are needed to compare behavior rates")
     elif labeled:
         labs = _label_order({p.behavior for c in split.success + split.other for p in c.passages if p.behavior}
                             | {p.behavior for p in call.passages if p.behavior}, tax)
         s = _matrix(split.success, labs)
-        o = _matrix(split.other, labs) if no >= min_calls else None
-        if o is None:
-            notes.append(f"only {no} other calls in the team: behaviors are weighted equally, "
-                         "not by how much they separate outcomes")
-        counts_s = np.array([[behavior_counts(c).get(lab, 0) for lab in labs] for c in split.success], float)
-        mine = behavior_rates(call, labs)
+        o = _matrix(split.other, labs)
+        diff, low, high = bootstrap_diff(s, o, n_boot=n_boot, seed=seed)
+        n = labeled_passages(call)
         my_counts = behavior_counts(call)
         usual_stage, usual_pos = _usual_place(split.success)
         p25 = np.percentile(s, low_pct, axis=0)
         p75 = np.percentile(s, high_pct, axis=0)
-        silent = 0
+        counts_s = np.array([[behavior_counts(c).get(lab, 0) for lab in labs] for c in split.success], float)
         for j, lab in enumerate(labs):
-            x = mine[lab]
-            lo, hi = float(p25[j]), float(p75[j])
-            if lo <= x <= hi:
+            more, fewer = bool(low[j] > 0), bool(high[j] < 0)  # what the team's successful calls do
+            lo, hi = float(p25[j]) * n / 100.0, float(p75[j]) * n / 100.0
+            count = my_counts.get(lab, 0)
+            below = more and count < lo
+            if not (below or (fewer and count > hi)):
                 continue
+            expected = sum(label_probability(p, {lab}) for p in call.passages)
+            sure = expected < lo if below else expected > hi
             iqr = max(hi - lo, 1.0)
-            below = x < lo
-            dist = min((lo - x) / iqr if below else (x - hi) / iqr, MAX_DISTANCE)
-            sm = float(s[:, j].mean())
-            diff = float(sm - o[:, j].mean()) if o is not None else None
-            weight = abs(diff) if diff is not None else 1.0
-            toward_other = diff is None or (below and diff > 0) or (not below and diff < 0)
-            score = weight * dist * (1.0 if toward_other else 0.25)
+            dist = min((lo - count) / iqr if below else (count - hi) / iqr, MAX_DISTANCE)
+            score = abs(float(diff[j])) * dist
             if tax.seller_behaviors and lab not in tax.seller_behaviors:
                 score *= 0.5
-            if score <= 0.0:
-                silent += 1
-                continue
-            n_here = my_counts.get(lab, 0)
             idx = tuple(p.index for p in call.passages if p.behavior == lab)
             absent, where_txt = False, ""
             if not idx:
                 (idx, where_txt), absent = _where_missing(call, lab, usual_stage, usual_pos), True
-            mean_count = float(counts_s[:, j].mean()) if ns else None
-            if n_here == 0:
-                head = f"no {lab} passages"
-            else:
-                head = f"{n_here} {lab} passage{'s' if n_here != 1 else ''} ({_rate(x)} per 100 passages)"
-            msg = (f"{head} where the team's successful calls average {mean_count:.1f} per call over {ns} "
-                   f"calls ({'below' if below else 'above'} their middle half, {_rate(lo)}-{_rate(hi)} "
-                   "per 100 passages)")
+            msg = (f"{counted(lab, count).capitalize()}; at this call's length the team's successful calls "
+                   f"have {_span(lo, hi)}.")
             if where_txt:
-                msg += f"; {where_txt}"
-            if diff is not None:
-                msg += f"; team difference success - other {diff:+.1f}"
-                if not toward_other:
-                    msg += " (this call leans the way of the successful calls)"
+                msg = msg[:-1] + f"; {where_txt}."
+            if not sure:
+                msg = (f"Check the {noun(lab, 2)}: {msg[0].lower()}{msg[1:-1]}; counted by the model's "
+                       f"confidence it is about {expected:.1f}.")
             points.append(CoachingPoint(
-                BELOW_RANGE if below else ABOVE_RANGE, msg, idx, score, lab, x, n_here, sm, lo, hi,
-                mean_count, ns, diff, absent))
-        if silent:
-            notes.append(f"{silent} behaviors outside the successful range are left out: the team's "
-                         "successful and other calls do not differ on them")
+                BELOW_RANGE if below else ABOVE_RANGE, msg, idx, score, lab, 100.0 * count / n if n else 0.0,
+                count, float(s[:, j].mean()), float(p25[j]), float(p75[j]), float(counts_s[:, j].mean()), ns,
+                float(diff[j]), absent, sure, 1.0 if sure else 0.5, float(low[j]), float(high[j]), no, lo, hi,
+                expected))
     points.sort(key=lambda p: (_tier(p), -p.score, p.passages[0] if p.passages else 0))
     return CoachingContext(call.call_id, call.outcome, ns, no, tuple(points), tuple(notes), call.title)
 
@@ -620,5 +671,5 @@ __all__ = [
     "TOO_FEW", "behavior_counts", "behavior_rates", "seller_of", "split_by_outcome", "Split",
     "bootstrap_diff", "BehaviorComparison", "OutcomeReport", "compare_outcomes", "SellerBehavior",
     "SellerProfile", "SellerReport", "compare_sellers", "CoachingPoint", "CoachingContext", "coach",
-    "RANKING", "UNANSWERED_OBJECTION", "NO_COMMITMENT_REQUEST", "BELOW_RANGE", "ABOVE_RANGE",
+    "RANKING", "SURE", "label_probability", "UNANSWERED_OBJECTION", "NO_COMMITMENT_REQUEST", "BELOW_RANGE", "ABOVE_RANGE",
 ]

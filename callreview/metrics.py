@@ -29,6 +29,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Mapping, Sequence
 
+from .vocabulary import ranges as _ranges
 from .records import Call, Passage
 from .taxonomy import Taxonomy, default_taxonomy
 
@@ -183,6 +184,8 @@ class ObjectionPoint:
     time: float | None = None
     #: the seller passage that answered it
     response: int | None = None
+    #: the seller passages of the next turn that were checked for a response
+    checked: tuple[int, ...] = ()
 
     @property
     def where(self) -> str:
@@ -283,20 +286,6 @@ def _nc(name: str, unit: str | None, why: str, ref: Reference | None = None) -> 
 def _ref(name: str, references: Mapping[str, Reference] | None) -> Reference | None:
     refs = load_references() if references is None else references
     return refs.get(name)
-
-
-def _ranges(indices: Sequence[int]) -> str:
-    """[3, 4, 5, 9] -> '3-5, 9'."""
-    out: list[str] = []
-    idx = sorted(indices)
-    i = 0
-    while i < len(idx):
-        j = i
-        while j + 1 < len(idx) and idx[j + 1] == idx[j] + 1:
-            j += 1
-        out.append(str(idx[i]) if i == j else f"{idx[i]}-{idx[j]}")
-        i = j + 1
-    return ", ".join(out)
 
 
 def where(passage: Passage) -> str:
@@ -644,12 +633,15 @@ def objections(call: Call, taxonomy: Taxonomy | None = None) -> tuple[ObjectionP
         while j < len(ps) and (side(ps[j], tax) != "seller" or is_backchannel(ps[j])):
             j += 1
         response = None
+        checked: list[int] = []
         while j < len(ps) and side(ps[j], tax) == "seller":
+            checked.append(ps[j].index)
             if ps[j].behavior in resp:
                 response = ps[j].index
                 break
             j += 1
-        out.append(ObjectionPoint(p.index, _excerpt(p.text), response is not None, p.start, response))
+        out.append(ObjectionPoint(p.index, _excerpt(p.text), response is not None, p.start, response,
+                                  tuple(checked)))
     return tuple(out)
 
 

@@ -93,12 +93,12 @@ def test_coach_puts_the_unanswered_objection_first_with_its_passage():
     assert res.exit_code == 0, res.output
     ctx = json.loads(res.output)["calls"][0]
     assert ctx["points"][0]["kind"] == "unanswered_objection"
-    assert ctx["points"][0]["passages"] == [10]
+    assert ctx["points"][0]["passages"][0] == 10 and ctx["points"][0]["sure"]
     n = len(read_corpus(DATA / "timed.jsonl")[0].passages)
     assert all(0 <= i < n for p in ctx["points"] for i in p["passages"])
     text = run("coach", DATA / "timed.jsonl", "--against", TEAM).output
     first_point = next(line for line in text.splitlines() if line.startswith("1. "))
-    assert first_point.startswith("1. a buyer objection at 1:11")
+    assert first_point.startswith("1. The buyer objected at 1:11")
 
 
 def test_coach_without_a_team_corpus_says_how_to_pass_one(monkeypatch, tmp_path):

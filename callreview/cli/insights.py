@@ -224,7 +224,8 @@ def render_sellers(r: "SellerReport") -> str:
 
 
 def render_coaching(ctx: "CoachingContext", call: "Call", against: str, top: int = 0) -> str:
-    from ..metrics import _ranges, where
+    from ..metrics import where
+    from ..vocabulary import ranges
 
     lines = [f"{ctx.call_id}" + (f"  {ctx.title}" if ctx.title else "") + f"  (outcome: {ctx.outcome or 'unknown'})",
              f"against {ctx.n_team_success} successful and {ctx.n_team_other} other calls from {against}"]
@@ -235,11 +236,15 @@ def render_coaching(ctx: "CoachingContext", call: "Call", against: str, top: int
         lines.append("nothing stands out against the team's successful calls")
     by_index = {p.index: p for p in call.passages}
     shown = ctx.points[:top] if top else ctx.points
-    for k, pt in enumerate(shown, 1):
+    k = 0
+    for pt in shown:
+        if not pt.sure and (k == 0 or shown[k - 1].sure):
+            lines.append("to check (the labels are not sure enough to call these findings):")
+        k += 1
         lines.append(f"{k}. {pt.message}")
         if pt.passages:
             what = "where it should have been" if pt.absent else "evidence"
-            lines.append(f"   {what}: passages {_ranges(pt.passages)}")
+            lines.append(f"   {what}: passages {ranges(pt.passages)}")
             if not pt.absent:
                 for i in pt.passages[:2]:
                     p = by_index[i]
@@ -249,8 +254,8 @@ def render_coaching(ctx: "CoachingContext", call: "Call", against: str, top: int
     if len(shown) < len(ctx.points):
         lines.append(f"... and {len(ctx.points) - len(shown)} more points (--top 0 shows all)")
     lines.append("")
-    lines.append("ranking: unanswered objections, then a missing commitment request, then behaviors by how "
-                 "much they separate the team's outcomes times how far this call is from the successful range")
+    lines.append("ranking: findings first (unanswered objections, a missing commitment request, then behaviors "
+                 "where the team's successful calls differ), then points to check; --json has the statistics")
     return "\n".join(lines)
 
 

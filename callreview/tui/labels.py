@@ -14,6 +14,7 @@ from rich.style import Style
 from rich.text import Text
 
 from ..taxonomy import default_taxonomy
+from ..vocabulary import display, percent  # noqa: F401  (percent: read by the screens)
 
 #: background colors for behavior chips (light, with dark text): ColorBrewer Set3 + Paired
 BEHAVIOR_COLORS = (
@@ -32,17 +33,9 @@ MARK_HELP = {"unsure": "the model is unsure (low confidence)", "corrected": "you
 MARK_STYLE = {"unsure": "bold #d7301f", "corrected": "bold #2171b5", "skipped": "#888888",
               "accepted": "#238b45", None: ""}
 
-_SPECIAL = {"need_payoff_question": "Need-payoff question", "no_sale": "No sale"}
-
-
 def readable(label: str | None, empty: str = "—") -> str:
     """'implication_question' -> 'Implication question'."""
-    if not label:
-        return empty
-    if label in _SPECIAL:
-        return _SPECIAL[label]
-    words = label.replace("_", " ").replace("-", " ").strip()
-    return words[:1].upper() + words[1:]
+    return display(label, empty)
 
 
 def _pick(label: str, order: tuple[str, ...], palette: tuple[str, ...]) -> str:
@@ -86,10 +79,6 @@ def outcome_text(outcome: str | None) -> Text:
 def status_text(status: str) -> Text:
     style = {"done": "bold #238b45", "in_progress": "#d95f0e"}.get(status, "")
     return Text(STATUS_TEXT.get(status, readable(status)), style=style)
-
-
-def percent(p: float | None) -> str:
-    return "" if p is None else f"{p * 100:.0f}%"
 
 
 @lru_cache(maxsize=1)
