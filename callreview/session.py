@@ -163,14 +163,14 @@ def load_review(store: "Store", call_id: str) -> CallReview:
 
 def import_files(store: "Store", paths: Sequence[str | Path], model: "Model | None", *,
                  seller: str | None = None, annotate: Annotate | None = None,
-                 warn: Callable[[str], None] | None = None) -> list[StoredCall]:
+                 warn: Callable[[str], None] | None = None, input_format: str = "auto") -> list[StoredCall]:
     """Read files, label their calls with the model and keep them in the store
     (what ``callreview reviews add`` does). Without a model the calls keep their own labels."""
     from .formats import load_calls
 
     calls: list[Call] = []
     for path in paths:
-        calls.extend(load_calls(path, sellers=(seller,) if seller else (), warn=warn))
+        calls.extend(load_calls(path, format=input_format, sellers=(seller,) if seller else (), warn=warn))
     if not calls:
         raise UsageError("no calls found in the files given", hint="check the files with: callreview inspect FILE")
     if model is not None:

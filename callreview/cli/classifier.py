@@ -12,7 +12,8 @@ from pathlib import Path
 import click
 
 from . import cli, warn
-from .inspect import FORMAT_CHOICES, call_header, clock
+from ._util import input_format_option
+from .inspect import call_header, clock
 
 TASK_ORDER = ("behavior", "stage")
 
@@ -134,20 +135,20 @@ def evaluate_cmd(corpora, model_dir, folds, as_json, quiet):
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
               help="Model folder (default: the current model, see `callreview models list`).")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="auto", show_default=True)
+@input_format_option
 @click.option("--seller", "sellers", multiple=True, metavar="NAME", help="The seller's name (repeatable).")
 @click.option("--json", "as_json", is_flag=True,
               help="Corpus v1 JSON lines with behavior, stage and a 'predictions' field per passage.")
 @click.option("--explain", is_flag=True, help="Show the words and signals behind each label.")
 @click.option("--relabel", is_flag=True, help="Replace labels already in the file with the model's.")
-def annotate_cmd(files, model_dir, fmt, sellers, as_json, explain, relabel):
+def annotate_cmd(files, model_dir, input_format, sellers, as_json, explain, relabel):
     """Label every passage of FILEs with a behavior and a call stage."""
     from ..artifacts import load_model
     from ..classify import annotate, is_unsure
     from ..corpora import dumps_call
     from ..formats import load_calls
 
-    calls = [c for f in files for c in load_calls(f, format=fmt, sellers=sellers, warn=warn)]
+    calls = [c for f in files for c in load_calls(f, format=input_format, sellers=sellers, warn=warn)]
     model = load_model(model_dir)
     annotated = annotate(calls, model, keep_labels=not relabel)
     if as_json:

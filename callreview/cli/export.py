@@ -13,7 +13,7 @@ import click
 
 from ..errors import InputError, UsageError
 from . import cli, warn
-from .reviews import store_option
+from ._util import input_format_option, store_option
 
 FORMATS = ("md", "html", "docx", "csv", "json", "jsonl")
 _FORMAT_HINT = "use --format " + "|".join(FORMATS)
@@ -47,9 +47,10 @@ def _looks_like_path(target: str) -> bool:
 @click.option("--seller", "sellers", multiple=True, metavar="NAME",
               help="The seller's speaker name in transcript files without roles (repeatable).")
 @store_option
+@input_format_option(flag="--input-format")
 def export_cmd(targets: tuple[str, ...], fmt: str | None, output: str | None, redact: bool,
                redact_names: tuple[str, ...], all_calls: bool, against: tuple[str, ...], model_dir: str | None,
-               sellers: tuple[str, ...], store_path: str | None) -> None:
+               sellers: tuple[str, ...], store_path: str | None, input_format: str) -> None:
     """Export reviewed calls as a coaching report or as data.
 
     TARGET is a call id from the review store (see: callreview reviews list) or a
@@ -90,7 +91,7 @@ def export_cmd(targets: tuple[str, ...], fmt: str | None, output: str | None, re
             if not reports:
                 warn("the review store holds no calls: the export is empty")
         else:
-            reports = _reports(targets, store, spath, team, model_dir, sellers)
+            reports = _reports(targets, store, spath, team, model_dir, sellers, input_format)
     finally:
         if store is not None:
             store.close()
@@ -131,7 +132,8 @@ def _team(against: tuple[str, ...], model_dir: str | None):
     return team
 
 
-def _reports(targets: tuple[str, ...], store, spath: Path, team, model_dir: str | None, sellers: tuple[str, ...]):
+def _reports(targets: tuple[str, ...], store, spath: Path, team, model_dir: str | None, sellers: tuple[str, ...],
+             input_format: str = "auto"):
     from .. import export
     from ..artifacts import load_model
 
@@ -143,7 +145,7 @@ def _reports(targets: tuple[str, ...], store, spath: Path, team, model_dir: str 
             raise UsageError(f"{target} is a folder, not a call", hint="give a transcript file or a stored call id")
         if p.is_file():
             out.extend(export.from_files([p], model=lambda: load_model(model_dir), sellers=sellers, store=store,
-                                         team=team, warn=warn))
+                                         team=team, warn=warn, input_format=input_format))
             continue
         if target in stored:
             out.append(export.from_store(store, target, team=team))

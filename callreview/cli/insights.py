@@ -15,6 +15,7 @@ import click
 
 from ..errors import UsageError
 from . import cli, warn
+from ._util import input_format_option
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..insights import CoachingContext, OutcomeReport, SellerReport
@@ -35,13 +36,13 @@ def _files(path: str) -> list[Path]:
     return [p]
 
 
-def load_paths(paths: Iterable[str], sellers: Sequence[str] = ()) -> list["Call"]:
+def load_paths(paths: Iterable[str], sellers: Sequence[str] = (), input_format: str = "auto") -> list["Call"]:
     from ..formats import load_calls
 
     calls: list[Call] = []
     for path in paths:
         for f in _files(path):
-            calls.extend(load_calls(f, sellers=tuple(sellers), warn=warn))
+            calls.extend(load_calls(f, format=input_format, sellers=tuple(sellers), warn=warn))
     return calls
 
 
@@ -269,7 +270,9 @@ def render_coaching(ctx: "CoachingContext", call: "Call", against: str, top: int
               help="Model folder for calls with unlabeled passages (default: the current model).")
 @click.option("--seller", "sellers", multiple=True, metavar="NAME",
               help="The seller's speaker name, when the file does not give roles (repeatable).")
-def metrics_cmd(files: tuple[str, ...], as_json: bool, model_dir: str | None, sellers: tuple[str, ...]) -> None:
+@input_format_option
+def metrics_cmd(files: tuple[str, ...], as_json: bool, model_dir: str | None, sellers: tuple[str, ...],
+                input_format: str) -> None:
     """Per-call metrics: talk ratio, monologues, questions, stages, commitment, objections.
 
     Each figure says how it was obtained: measured from cue times, estimated from words,
@@ -278,7 +281,7 @@ def metrics_cmd(files: tuple[str, ...], as_json: bool, model_dir: str | None, se
     """
     from ..metrics import call_metrics
 
-    calls, n_annotated = annotate_missing(load_paths(files, sellers), model_dir)
+    calls, n_annotated = annotate_missing(load_paths(files, sellers, input_format), model_dir)
     results = [call_metrics(c) for c in calls]
     if as_json:
         _echo_json({"calls": [r.to_json() for r in results], "annotated_by_model": n_annotated})
@@ -298,8 +301,9 @@ def metrics_cmd(files: tuple[str, ...], as_json: bool, model_dir: str | None, se
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap resampling.")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
               help="Model folder for calls with unlabeled passages (default: the current model).")
+@input_format_option
 def report_cmd(paths: tuple[str, ...], by: str | None, as_json: bool, min_calls: int, seed: int,
-               model_dir: str | None) -> None:
+               model_dir: str | None, input_format: str) -> None:
     """What separates successful calls from the rest, behavior by behavior.
 
     Rates are per 100 passages per call; the difference (successful - other) comes with a
@@ -307,7 +311,7 @@ def report_cmd(paths: tuple[str, ...], by: str | None, as_json: bool, min_calls:
     """
     from ..insights import compare_outcomes, compare_sellers
 
-    calls, n_annotated = annotate_missing(load_paths(paths), model_dir)
+    calls, n_annotated = annotate_missing(load_paths(paths, input_format=input_format), model_dir)
     if not calls:
         raise UsageError("no calls found", hint="pass corpus .jsonl files or folders holding them")
     if by == "seller":
@@ -339,8 +343,9 @@ def report_cmd(paths: tuple[str, ...], by: str | None, as_json: bool, min_calls:
               help="Show the first N points (0: all). JSON always has all.")
 @click.option("--seller", "sellers", multiple=True, metavar="NAME",
               help="The seller's name as it appears in FILE (repeatable); otherwise guessed.")
+@input_format_option
 def coach_cmd(file: str, against: tuple[str, ...], as_json: bool, model_dir: str | None, min_calls: int,
-              top: int, sellers: tuple[str, ...]) -> None:
+              top: int, sellers: tuple[str, ...], input_format: str) -> None:
     """The coaching context of a call: what in it differs from the team's successful calls.
 
     Points are ranked so the first is the one most worth a manager's minute (unanswered
@@ -358,7 +363,7 @@ def coach_cmd(file: str, against: tuple[str, ...], as_json: bool, model_dir: str
                              hint="pass --against PATH with your team's labeled calls (a corpus .jsonl "
                                   "file or a folder of them)")
         against = (str(team_path),)
-    calls, n_annotated = annotate_missing(load_paths([file], sellers), model_dir)
+    calls, n_annotated = annotate_missing(load_paths([file], sellers, input_format), model_dir)
     team, _ = annotate_missing(load_paths(against), model_dir)
     results = [(c, coach(c, team, min_calls=min_calls)) for c in calls]
     if as_json:

@@ -14,8 +14,8 @@ import click
 
 from ..records import Call
 from . import cli, warn
+from ._util import input_format_option
 
-FORMAT_CHOICES = ("auto", "vtt", "srt", "plain", "otter", "notes", "docx", "jsonl", "csv")
 COLUMN_FIELDS = ("text", "speaker", "call", "role", "start", "end", "behavior", "stage", "outcome")
 
 
@@ -108,13 +108,12 @@ def _column_options(f):
 
 @cli.command("inspect")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...")
-@click.option("--format", "fmt", type=click.Choice(FORMAT_CHOICES), default="auto", show_default=True,
-              help="The file format; auto detects it from the content.")
+@input_format_option
 @click.option("--seller", "sellers", multiple=True, metavar="NAME",
               help="The seller's name as it appears in the transcript (repeatable).")
 @click.option("--json", "as_json", is_flag=True, help="Print corpus v1 JSON lines instead of a table.")
 @_column_options
-def inspect_cmd(files: tuple[str, ...], fmt: str, sellers: tuple[str, ...], as_json: bool, **columns: str | None) -> None:
+def inspect_cmd(files: tuple[str, ...], input_format: str, sellers: tuple[str, ...], as_json: bool, **columns: str | None) -> None:
     """Show the passages callreview reads from transcript or notes FILEs.
 
     Reads WebVTT (Teams, Zoom), SRT, plain 'Name: text', Otter.ai TXT, written call
@@ -128,7 +127,7 @@ def inspect_cmd(files: tuple[str, ...], fmt: str, sellers: tuple[str, ...], as_j
     width = shutil.get_terminal_size((100, 24)).columns
     first = True
     for path in files:
-        calls = load_calls(path, format=fmt, sellers=sellers, columns=csv_columns, warn=warn)
+        calls = load_calls(path, format=input_format, sellers=sellers, columns=csv_columns, warn=warn)
         for call in calls:
             if as_json:
                 from ..corpora import dumps_call

@@ -11,6 +11,7 @@ import gc
 import click
 
 from . import cli
+from ._util import input_format_option
 
 
 @cli.command("review")
@@ -25,8 +26,9 @@ from . import cli
                    "Default: the shipped corpus.")
 @click.option("--corpus", multiple=True, metavar="PATH", type=click.Path(),
               help="Corpus a retrain starts from (repeatable). Default: the model's own training corpus.")
+@input_format_option
 def review_cmd(files: tuple[str, ...], seller: str | None, model_dir: str | None, store_path: str | None,
-               team: tuple[str, ...], corpus: tuple[str, ...]) -> None:
+               team: tuple[str, ...], corpus: tuple[str, ...], input_format: str) -> None:
     """Review calls in the terminal: relabel passages, see the call against its outcome,
     write feedback, retrain.
 
@@ -37,7 +39,7 @@ def review_cmd(files: tuple[str, ...], seller: str | None, model_dir: str | None
     from ..tui import make_app
 
     app = make_app(files, seller=seller, model_dir=model_dir, store_path=store_path,
-                   team=team or None, corpus=corpus or None)
+                   team=team or None, corpus=corpus or None, input_format=input_format)
     # the app runs for hours: collect cycles again (paused for batch commands, cli.main),
     # and move what is loaded by now out of the collector's way so its pauses stay short
     gc.freeze()

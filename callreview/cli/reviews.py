@@ -20,19 +20,9 @@ import click
 
 from ..errors import ExportError, UsageError
 from . import cli, warn
+from ._util import input_format_option, json_option, store_option
 
 EXPORT_FORMATS = ("jsonl",)
-
-
-def store_option(f):
-    return click.option(
-        "--store", "store_path", default=None, metavar="PATH",
-        help="Review store file (default: $CALLREVIEW_STORE, else reviews.sqlite3 in the user data folder).",
-    )(f)
-
-
-def json_option(f):
-    return click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")(f)
 
 
 def _open(store_path: str | None):
@@ -66,7 +56,9 @@ def reviews() -> None:
 @click.option("--model", "model_dir", default=None, metavar="DIR",
               help="Model folder to annotate with (default: the current model).")
 @store_option
-def add_cmd(files: tuple[str, ...], seller: str | None, model_dir: str | None, store_path: str | None) -> None:
+@input_format_option
+def add_cmd(files: tuple[str, ...], seller: str | None, model_dir: str | None, store_path: str | None,
+            input_format: str) -> None:
     """Read calls, label them with the model, and keep them for review.
 
     Adding a call that is already in the store finds its review (nothing is duplicated);
@@ -79,7 +71,7 @@ def add_cmd(files: tuple[str, ...], seller: str | None, model_dir: str | None, s
     with _open(store_path) as store:
         calls = []
         for f in files:
-            calls.extend(load_calls(f, sellers=(seller,) if seller else (), warn=warn))
+            calls.extend(load_calls(f, format=input_format, sellers=(seller,) if seller else (), warn=warn))
         if not calls:
             raise UsageError("no calls found in the files given", hint="check the files with: callreview inspect FILE")
         model = load_model(model_dir)

@@ -251,8 +251,9 @@ def from_store(store: "Store", call_id: str, *, team: Sequence[Call] | None = No
 
 def from_files(paths: Iterable[str | Path], *, model: "Model | Callable[[], Model] | None" = None,
                sellers: Sequence[str] = (), store: "Store | None" = None, team: Sequence[Call] | None = None,
-               taxonomy: "Taxonomy | None" = None, warn: Callable[[str], None] | None = None) -> list[ReportData]:
-    """Reports of the calls in transcript files.
+               taxonomy: "Taxonomy | None" = None, warn: Callable[[str], None] | None = None,
+               input_format: str = "auto") -> list[ReportData]:
+    """Reports of the calls in transcript files (``input_format``: as :func:`load_calls` takes it).
 
     A call already in ``store`` (the same content was added with ``reviews add``) is
     reported from its review. The others are annotated with ``model`` (a Model, or a
@@ -265,7 +266,7 @@ def from_files(paths: Iterable[str | Path], *, model: "Model | Callable[[], Mode
     say = warn or (lambda _m: None)
     slots: list[ReportData | Call] = []
     for path in paths:
-        for call in load_calls(path, sellers=tuple(sellers), warn=warn):
+        for call in load_calls(path, format=input_format, sellers=tuple(sellers), warn=warn):
             stored = store.find(call) if store is not None else None
             if stored is not None:
                 say(f"{path}: reporting the review of stored call {stored}")

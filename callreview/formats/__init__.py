@@ -100,7 +100,7 @@ def _sniff(src: _base.Source) -> str:
     body = max(1, len(sample) - len(header))
     bullets = sum(1 for line in sample if notes.BULLET.match(line) and notes.BULLET.match(line).group(0).strip())
     if labelled >= 2 and labelled * 10 >= body * 3:
-        return "plain"
+        return "notes" if notes.reads_as_notes(sample[len(header):]) else "plain"
     if header or bullets * 2 >= body or "notes" in src.stem.casefold():
         return "notes"
     if labelled >= 2:

@@ -34,11 +34,12 @@ Roles (``roles_inferred=True``; the first rule that applies wins)
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Iterable
 
 from ..records import Call
 from ..roles import name_key
-from ._base import Source, Turn, build_call, header_fields, read_header
+from ._base import Source, Turn, build_call, header_fields, read_header, split_label
 
 BULLET = re.compile(r"^\s*(?:[-*•·‣◦–—+>]+|\d{1,3}[a-z]?[.)]|[a-zA-Z][.)](?=\s)|\[[ xX✓]?\])\s*(?:\[[ xX✓]?\]\s*)?")
 
@@ -97,6 +98,54 @@ _DATE_ONLY = re.compile(
 )
 _HEADING = re.compile(r"^(?:#{1,6}\s+\S.*|[^.?!]{1,40}:)$")
 _WORD = re.compile(r"[\w'’/-]+")
+
+
+#: shorthand of written notes: w/, ->, b/c, re:, q's, ~40, $40k, +
+_SHORTHAND = re.compile(r"\bw/o?\b|\bw/|->|=>|\bb/c\b|\bre:|\bre\s(?=[a-z])|\bq's\b|\bmtg\b|\bf/u\b|\bapprox\b"
+                        r"|~\s?\$?\d|\$\d[\d.,]*\s?[kKmM]\b|\s\+\s|\bthx\b|\bpls\b|\bmgr\b|\bcust\b|\btbd\b",
+                        re.IGNORECASE)
+#: what speech has and notes rarely do: the other person addressed, questions, fillers
+_SPEECH = re.compile(r"\?|\b(?:you|your|you're|you've|you'll|i'm|i'll|let's|yeah|yep|um+|uh+|hmm+|hi|hello"
+                     r"|thanks|thank you|okay so|gonna|wanna)\b", re.IGNORECASE)
+_IRREGULAR_PAST = frozenset("said told showed shown sent gave took went thought felt met spoke brought "
+                            "led ran wrote chose sold bought got made kept".split())
+#: a label that is the note-taker, not a speaker: "Me: asked ..."
+_SELF_LABEL = re.compile(r"^\s*(?:[-*•]\s*)?(?:me|us|our side|myself)\s*(?:\([^()]*\))?\s*:", re.IGNORECASE)
+
+
+def _reports_an_action(body: str) -> bool:
+    """The line starts like a note ("asked how many sites", "wants a pilot"), not like speech."""
+    words = _WORD.findall(body)
+    i = 0
+    while i < len(words) - 1 and words[i].casefold() in _SKIP_WORDS:
+        i += 1
+    if not words:
+        return False
+    w = words[i].casefold()
+    if w in _IRREGULAR_PAST:
+        return True
+    lemma = _lemma(w)
+    verb = lemma in SELLER_VERBS or lemma in BUYER_VERBS
+    return verb and lemma != w and (w.endswith("ed") or w.endswith("s"))
+
+
+def reads_as_notes(lines: Iterable[str]) -> bool:
+    """Whether lines of the shape ``Name: text`` are written notes rather than speech:
+    most of them report actions ("Priya (COO): said the budget is frozen", "Me: asked who
+    signs off") or use note shorthand (w/, ->, ~$40k), and few address anyone or ask."""
+    notes = speech = n = 0
+    for line in lines:
+        line = line.strip()
+        if not line:
+            continue
+        n += 1
+        self_label = bool(_SELF_LABEL.match(line))
+        body = line.split(":", 1)[1] if ":" in line[:60] else line
+        if self_label or _reports_an_action(body) or _SHORTHAND.search(body):
+            notes += 1
+        elif _SPEECH.search(body):
+            speech += 1
+    return n > 0 and notes * 10 >= n * 3 and notes > speech
 
 
 def split_lines(lines: list[str], first_line: int) -> list[tuple[int, str]]:
@@ -188,6 +237,58 @@ def line_role(text: str, seller_names: Iterable[str] = (), *, first: bool = Fals
     return "buyer"
 
 
+#: verbs that report what anyone said; they tell nothing about who a label is
+_REPORTING = frozenset("say mention tell reply respond answer confirm add note agree".split())
+
+
+def _label_of(text: str) -> str | None:
+    """The ``Name`` of a ``Name: ...`` note line (``Me``, ``Priya (COO)``), else None."""
+    m = _SELF_LABEL.match(text)
+    if m:
+        return text[:m.end()].rstrip(": ").strip()
+    got = split_label(text)
+    return got[0] if got else None
+
+
+def label_roles(lines: Iterable[str], seller_names: Iterable[str] = ()) -> dict[str, str]:
+    """The role of each ``Name:`` label of note lines, one role per label: the note-taker
+    (``Me:``) and the named sellers are the seller; a label with a customer title
+    (``Priya (COO)``) is the buyer; otherwise the verbs of the label's lines vote (asked,
+    showed, proposed: seller; wants, worries, agreed: buyer). When no label is the seller
+    that way, the label whose lines most report seller actions is."""
+    sellers = {name_key(n) for n in seller_names}
+    seller_tokens = {t for key in sellers for t in key.split()}
+    votes: dict[str, Counter[str]] = {}
+    fixed: dict[str, str] = {}
+    for line in lines:
+        label = _label_of(line)
+        if label is None:
+            continue
+        body = line.split(":", 1)[1]
+        v = votes.setdefault(label, Counter())
+        key = name_key(re.sub(r"\([^()]*\)", " ", label))
+        title = " ".join(re.findall(r"\(([^()]*)\)", label)).casefold().split()
+        if _SELF_LABEL.match(label + ":") or key in sellers or (key and key.split()[0] in seller_tokens):
+            fixed[label] = "seller"
+        elif any(w.strip(".,") in BUYER_SUBJECTS for w in title):
+            fixed.setdefault(label, "buyer")
+        words = _WORD.findall(body)
+        if words:
+            verb = _lemma(words[0])
+            if verb in _REPORTING:
+                continue
+            if verb in SELLER_VERBS:
+                v["seller"] += 1
+            elif verb in BUYER_VERBS:
+                v["buyer"] += 1
+    roles = {lab: fixed.get(lab) or ("seller" if v["seller"] > v["buyer"] else "buyer") for lab, v in votes.items()}
+    if roles and "seller" not in roles.values():
+        best = max(votes, key=lambda lab: (votes[lab]["seller"] - votes[lab]["buyer"], votes[lab]["seller"]))
+        if votes[best]["seller"] > 0 and fixed.get(best) != "buyer":
+            roles[best] = "seller"
+    return roles
+
+
 def read(src: Source, *, known: Iterable[str] = ()) -> Call:
     lines = src.lines()
     start = next((i for i, line in enumerate(lines) if line.strip()), 0)
@@ -201,8 +302,11 @@ def read(src: Source, *, known: Iterable[str] = ()) -> Call:
     fields = header_fields(header)
     fields["title"] = fields["title"] or md_title
     sellers = [*known, *([fields["seller"]] if fields["seller"] else [])]
-    turns = [Turn(text, None, None, None, n, role=line_role(text, sellers, first=k == 0))
-             for k, (n, text) in enumerate(split_lines(lines[start + skip:], start + skip + 1))]
+    note_lines = split_lines(lines[start + skip:], start + skip + 1)
+    by_label = label_roles((text for _, text in note_lines), sellers)
+    turns = [Turn(text, None, None, None, n, role=by_label.get(_label_of(text) or "") or
+                  line_role(text, sellers, first=k == 0))
+             for k, (n, text) in enumerate(note_lines)]
     if not turns:
         raise src.error("no note lines after the header", line=start + skip + 1,
                         hint="write one note per line below the 'Outcome:'/'Seller:' header")

@@ -37,6 +37,8 @@ class Settings:
     files: tuple[str, ...] = ()
     #: the seller being coached on the imported calls
     seller: str | None = None
+    #: the format of ``files`` (``auto``: found from each file's content)
+    input_format: str = "auto"
     #: model folder (None: the current default model)
     model_dir: str | None = None
     #: review store file (None: $CALLREVIEW_STORE, else the user data folder)
@@ -201,10 +203,11 @@ class CallreviewApp(App[None]):
 
         files, self.settings.files = self.settings.files, ()
         store, model, seller = self.store, self.model, self.settings.seller
-        annotate = self.settings.annotate
+        annotate, fmt = self.settings.annotate, self.settings.input_format
         self.notify(f"Importing {len(files)} file{'s' if len(files) != 1 else ''}…", timeout=3)
         self.run_job("importing the files",
-                     lambda: msg.CallsImported(import_files(store, files, model, seller=seller, annotate=annotate)))
+                     lambda: msg.CallsImported(import_files(store, files, model, seller=seller, annotate=annotate,
+                                                              input_format=fmt)))
 
     @on(msg.CallsImported)
     def _calls_imported(self, event: msg.CallsImported) -> None:
@@ -368,7 +371,7 @@ def make_app(files: Sequence[str | Path] = (), *, seller: str | None = None, mod
     """The review app, opened on ``files`` (imported into the store) or on the library.
 
     ``options`` are the other :class:`Settings` fields (model, no_model, annotate, load_model,
-    team, corpus, export_dir, models_dir, reviewer)."""
+    team, corpus, export_dir, models_dir, reviewer, input_format)."""
     def paths(v: Any) -> tuple[str, ...] | None:
         return None if v is None else tuple(str(p) for p in v)
 
@@ -381,7 +384,7 @@ def make_app(files: Sequence[str | Path] = (), *, seller: str | None = None, mod
         team=paths(options.pop("team", None)),
         corpus=paths(options.pop("corpus", None)),
         export_dir=options.pop("export_dir", None), models_dir=options.pop("models_dir", None),
-        reviewer=options.pop("reviewer", None),
+        reviewer=options.pop("reviewer", None), input_format=options.pop("input_format", "auto"),
     )
     if options:
         raise TypeError(f"make_app() got unknown options: {', '.join(sorted(options))}")
