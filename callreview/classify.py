@@ -30,15 +30,23 @@ def _no_cyclic_gc():
             gc.enable()
 
 
-def annotate(calls: Sequence[Call], model: Model, *, keep_labels: bool = True, explain: int = 5) -> list[Call]:
+def annotate(calls: Sequence[Call], model: Model, *, keep_labels: bool = True, explain: int = 5,
+             split: bool = True) -> list[Call]:
     """Label every passage of the calls.
 
     Each passage gets ``predictions`` (one :class:`Prediction` per task of the model).
     Its ``behavior``/``stage`` are set to the predicted label where the passage has no
-    label; with ``keep_labels=False`` every label is replaced by the prediction.
+    label; with ``keep_labels=False`` every label is replaced by the prediction. With
+    ``split`` a transcript's turn that does two jobs is first split into passages where
+    the model says so (:mod:`callreview.segment`).
     """
     with _no_cyclic_gc():
-        return _annotate(list(calls), model, keep_labels, explain)
+        calls = list(calls)
+        if split:
+            from .segment import split_turns
+
+            calls = split_turns(calls, model)
+        return _annotate(calls, model, keep_labels, explain)
 
 
 def _annotate(calls: list[Call], model: Model, keep_labels: bool, explain: int) -> list[Call]:

@@ -234,6 +234,9 @@ def split_label(line: str) -> tuple[str, float | None, str] | None:
     return label, ts, m.group("rest")
 
 
+_DIARIZED = re.compile(r"^(?:spk|speaker)[ _-]?\d{1,3}$", re.IGNORECASE)
+
+
 def label_shape_ok(label: str) -> bool:
     """A speaker label is short and name-like.
 
@@ -245,6 +248,8 @@ def label_shape_ok(label: str) -> bool:
     """
     if len(label) > 48 or "://" in label or "@" in label:
         return False
+    if _DIARIZED.match(label):  # what diarizing transcribers write: spk_0, SPEAKER_00, speaker 1
+        return True
     body = re.sub(r"\s*\([^()]{1,40}\)\s*$", "", label).strip()
     if not body:
         return False
