@@ -54,6 +54,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline
 from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import MaxAbsScaler, Normalizer
 
+from . import segment
 from .features import NUMERIC_NAMES, FeatureBatch, call_features
 from .predict import CONTEXT, Predictor, TaskModel
 from .records import Call
@@ -185,7 +186,9 @@ class CallClassifier(BaseEstimator, Predictor):
                  sequence_context_weight: float = 1.0, context: tuple[str, ...] = CONTEXT,
                  inner_folds: int = 4, char_ngrams: bool = False, sequence_tasks: tuple[str, ...] = ("stage",),
                  prior_weight: float = 0.0, max_iter: int = 400, random_state: int = 0,
-                 lsa: int = 0, min_df: int = 2, ngrams: int = 2, balance: float = 0.5, calibrate: bool = True):
+                 lsa: int = 0, min_df: int = 2, ngrams: int = 2, balance: float = 0.5, calibrate: bool = True,
+                 split_turns: bool = True):
+        self.split_turns = split_turns
         self.balance = balance
         self.calibrate = calibrate
         self.context = context
@@ -224,14 +227,25 @@ class CallClassifier(BaseEstimator, Predictor):
         self.tasks_ = tuple(t for t in tasks if any(p.label(t) for c in calls for p in c.passages))
         ys = {t: np.array([p.label(t) or "" for c in calls for p in c.passages], dtype=object) for t in self.tasks_}
         self.models_: dict[str, TaskModel] = {}
-        # First pass, with out-of-fold probabilities for the context features.
+        # First pass, with out-of-fold probabilities for the context features (and for the
+        # sentences the boundary classifier learns from, see callreview.segment).
         first_probs: dict[str, np.ndarray] = {}
         n_groups = len(batch.bounds)
+        seg_task = segment.TASK if segment.TASK in self.tasks_ and self.split_turns else None
+        if seg_task:
+            say("sentence boundaries: features")
+            fine_calls, seg_examples = segment.training_boundaries(calls)
+            owner = {c.call_id: i for i, c in enumerate(calls)}
+            fine_batch = call_features(fine_calls)
+            X_fine = self.union_.transform(fine_batch).tocsr()
+            fine_groups = np.concatenate([np.full(e - s, owner[c.call_id]) for c, (s, e) in
+                                          zip(fine_calls, fine_batch.bounds)]) if fine_calls else np.zeros(0, int)
         for t in self.tasks_:
             y = ys[t]
             mask = y != ""
             labels = tuple(sorted(set(y[mask])))
             oof = np.zeros((X.shape[0], len(labels)), dtype=np.float32)
+            fine_oof = np.zeros((X_fine.shape[0], len(labels))) if t == seg_task else None
             folds = min(self.inner_folds, n_groups)
             if folds >= 2 and len(labels) > 1:
                 for k, (tr, te) in enumerate(GroupKFold(n_splits=folds).split(X, groups=groups)):
@@ -240,10 +254,18 @@ class CallClassifier(BaseEstimator, Predictor):
                     if len(set(y[trm])) < 2:
                         continue
                     m = self._lr(self.C_first).fit(X[trm], y[trm])
-                    oof[np.ix_(te, [labels.index(c) for c in m.classes_])] = m.predict_proba(X[te])
+                    cols = [labels.index(c) for c in m.classes_]
+                    oof[np.ix_(te, cols)] = m.predict_proba(X[te])
+                    if fine_oof is not None:
+                        fte = np.flatnonzero(np.isin(fine_groups, np.unique(groups[te])))
+                        if len(fte):
+                            fine_oof[np.ix_(fte, cols)] = m.predict_proba(X_fine[fte])
             say(f"{t}: first pass, all calls")
             first = self._lr(self.C_first).fit(X[mask], y[mask]) if len(labels) > 1 else None
             first_probs[t] = oof
+            if fine_oof is not None:
+                say("sentence boundaries: fitting")
+                self.boundary_ = self._fit_boundaries(fine_calls, fine_batch.bounds, fine_oof, seg_examples)
             self.models_[t] = TaskModel(labels=labels, first=first, second=None,  # type: ignore[arg-type]
                                         sequence=t in self.sequence_tasks)
         unknown = set(self.context) - set(CONTEXT)
@@ -277,6 +299,16 @@ class CallClassifier(BaseEstimator, Predictor):
                 W = tm.second.coef_
                 tm.rel_coef = (W - W.mean(axis=0, keepdims=True)).astype(np.float32)
         return self
+
+    def _fit_boundaries(self, fine_calls, bounds, P: np.ndarray, examples) -> LogisticRegression | None:
+        """The sentence-boundary classifier (see :mod:`callreview.segment`) on out-of-fold
+        first-pass probabilities of the corpus's sentences."""
+        ys = [y for *_, y in examples]
+        if len(set(ys)) < 2:
+            return None
+        F = np.vstack([segment.boundary_features(P[bounds[ci][0]:bounds[ci][1]], fine_calls[ci], left, right, rows)
+                       for ci, left, right, rows, _y in examples])
+        return LogisticRegression(C=1.0, max_iter=1000, random_state=self.random_state).fit(F, np.asarray(ys))
 
     def _fit_temperature(self, tm: TaskModel, Xf, y: np.ndarray, mask: np.ndarray, groups: np.ndarray,
                          bounds: list[tuple[int, int]]) -> float:

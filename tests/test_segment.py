@@ -11,15 +11,37 @@ from callreview.segment import sentences
 
 
 class _Rules:
-    """A stand-in classifier: a question asks for commitment, 'So if' sums up, the rest informs."""
+    """A stand-in classifier: a question asks for commitment, 'So if' sums up, the rest informs;
+    its boundary classifier cuts where the two sides' behaviors differ."""
 
+    LABELS = ("commitment_request", "summarizing", "giving_information")
+    tasks_ = ("behavior",)
     sequence_tasks = ()
+
+    @classmethod
+    def _label(cls, text):
+        return ("commitment_request" if text.rstrip().endswith("?") else
+                "summarizing" if text.startswith("So if") else "giving_information")
+
+    def first_pass(self, calls, task):
+        import numpy as np
+
+        rows = [[1.0 if lab == self._label(p.text) else 0.0 for lab in self.LABELS]
+                for c in calls for p in c.passages]
+        return np.asarray(rows)
+
+    class boundary_:
+        @staticmethod
+        def predict_proba(F):
+            import numpy as np
+
+            differ = F[:, 6:9].sum(axis=1) > 1  # |p_left - p_right| over the three labels
+            return np.column_stack([~differ, differ]).astype(float)
 
     def predict_calls(self, calls, explain=0):
         def row(text):
-            lab = ("commitment_request" if text.rstrip().endswith("?") else
-                   "summarizing" if text.startswith("So if") else "giving_information")
-            return {"label": lab, "probability": 0.9, "alternatives": [("other", 0.1)], "explanation": []}
+            return {"label": self._label(text), "probability": 0.9, "alternatives": [("other", 0.1)],
+                    "explanation": []}
         return [{"behavior": [row(p.text) for p in c.passages]} for c in calls]
 
 
