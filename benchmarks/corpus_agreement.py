@@ -52,21 +52,33 @@ def load_corpus_at(rev: str, folder: str = "corpora/default") -> dict:
     return calls
 
 
+UNMATCHED: Counter = Counter()
+
+
 def pairs(second, reference):
-    """Aligned rows (call, passage index, style, task -> (reference label, second label))."""
+    """Aligned rows (call, passage index, style, task -> (reference label, second label)).
+
+    Passages are matched by their text. A writer who revised a call after the sample was
+    drawn may have added or dropped a passage: those are left out and counted in
+    ``UNMATCHED`` (per call), never compared."""
+    import difflib
+
     rows = []
     for call in second:
         ref = reference.get(call.call_id)
         if ref is None:
             sys.exit(f"error: call {call.call_id!r} of the second annotator is not in the corpus")
-        if len(ref.passages) != len(call.passages):
-            sys.exit(f"error: call {call.call_id!r}: {len(call.passages)} passages vs {len(ref.passages)} in the corpus")
         style = ref.extra.get("style") or ("notes" if ref.kind == "notes" else "clean")
-        for a, b in zip(ref.passages, call.passages):
-            if a.text != b.text:
-                sys.exit(f"error: call {call.call_id!r} passage {a.index}: the texts differ")
-            rows.append({"call_id": call.call_id, "index": a.index, "style": style, "role": a.role,
-                         **{t: (a.label(t), b.label(t)) for t in TASKS}})
+        a_texts, b_texts = [p.text for p in ref.passages], [p.text for p in call.passages]
+        matched = 0
+        for block in difflib.SequenceMatcher(a=a_texts, b=b_texts, autojunk=False).get_matching_blocks():
+            for d in range(block.size):
+                a, b = ref.passages[block.a + d], call.passages[block.b + d]
+                rows.append({"call_id": call.call_id, "index": a.index, "style": style, "role": a.role,
+                             **{t: (a.label(t), b.label(t)) for t in TASKS}})
+                matched += 1
+        if matched < max(len(a_texts), len(b_texts)):
+            UNMATCHED[call.call_id] = max(len(a_texts), len(b_texts)) - matched
     return rows
 
 
@@ -97,7 +109,11 @@ def report(rows, second, reference, top: int) -> dict:
 
 
 def print_report(r: dict, source: str) -> None:
-    print(f"second annotator vs {source}: {r['calls']} calls, {r['passages']} passages\n")
+    print(f"second annotator vs {source}: {r['calls']} calls, {r['passages']} passages")
+    if UNMATCHED:
+        print("passages revised after the sample was drawn, not compared: "
+              + ", ".join(f"{cid} {n}" for cid, n in UNMATCHED.items()))
+    print()
     print(f"{'task':<10} {'n':>5} {'agree':>6} {'raw':>7} {'kappa':>7}")
     for task, t in r["tasks"].items():
         print(f"{task:<10} {t['n']:>5} {t['agree']:>6} {t['raw']:>7.3f} {t['kappa']:>7.3f}")

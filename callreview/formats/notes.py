@@ -242,12 +242,13 @@ _REPORTING = frozenset("say mention tell reply respond answer confirm add note a
 
 
 def _label_of(text: str) -> str | None:
-    """The ``Name`` of a ``Name: ...`` note line (``Me``, ``Priya (COO)``), else None."""
+    """Who a ``Name: ...`` note line is about, as one key for every spelling of the label:
+    ``Priya (COO):`` and ``Priya:`` give ``priya``; ``Me:`` gives ``me``. None for other lines."""
     m = _SELF_LABEL.match(text)
-    if m:
-        return text[:m.end()].rstrip(": ").strip()
-    got = split_label(text)
-    return got[0] if got else None
+    label = text[:m.end()].rstrip(": ").strip() if m else (got[0] if (got := split_label(text)) else None)
+    if label is None:
+        return None
+    return name_key(re.sub(r"\([^()]*\)", " ", label)) or label.casefold()
 
 
 def label_roles(lines: Iterable[str], seller_names: Iterable[str] = ()) -> dict[str, str]:
@@ -264,11 +265,11 @@ def label_roles(lines: Iterable[str], seller_names: Iterable[str] = ()) -> dict[
         label = _label_of(line)
         if label is None:
             continue
-        body = line.split(":", 1)[1]
+        head, body = line.split(":", 1)
         v = votes.setdefault(label, Counter())
-        key = name_key(re.sub(r"\([^()]*\)", " ", label))
-        title = " ".join(re.findall(r"\(([^()]*)\)", label)).casefold().split()
-        if _SELF_LABEL.match(label + ":") or key in sellers or (key and key.split()[0] in seller_tokens):
+        key = label
+        title = " ".join(re.findall(r"\(([^()]*)\)", head)).casefold().split()
+        if _SELF_LABEL.match(line) or key in sellers or (key and key.split()[0] in seller_tokens):
             fixed[label] = "seller"
         elif any(w.strip(".,") in BUYER_SUBJECTS for w in title):
             fixed.setdefault(label, "buyer")
