@@ -10,7 +10,9 @@ Nothing here imports anything heavier than the standard library.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -69,20 +71,58 @@ class Source:
 
 
 def read_source(path: str | Path, warn: Warn = no_warn) -> Source:
-    """Read a file's bytes. Missing files, folders and unreadable paths are InputErrors."""
-    p = Path(path)
+    """Read a file's bytes (see :func:`read_regular_file`) into a :class:`Source`."""
+    return Source(path=str(path), raw=read_regular_file(path), warn=warn)
+
+
+def read_regular_file(path: str | Path) -> bytes:
+    """A regular file's bytes. Missing files, folders, unreadable paths and anything
+    that is not a regular file (a FIFO, a device, a socket) are InputErrors.
+
+    The path is checked with ``stat`` before it is opened, so a FIFO never blocks; it
+    is opened non-blocking and checked again, so one swapped in between does not either.
+    """
     name = str(path)
-    if p.is_dir():
-        raise InputError("is a folder, not a transcript file", path=name,
-                         hint="give the transcript files themselves, e.g. calls/*.vtt")
     try:
-        raw = p.read_bytes()
+        st = os.stat(path)
     except FileNotFoundError:
         raise InputError("no such file", path=name, hint="check the path and the file name") from None
+    except (OSError, ValueError) as exc:  # PermissionError on an unreadable folder, a NUL in the name
+        raise _unreadable(name, exc) from None
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError("is a folder, not a transcript file", path=name,
+                         hint="give the transcript files themselves, e.g. calls/*.vtt")
+    if not stat.S_ISREG(st.st_mode):
+        raise _not_regular(name, st.st_mode)
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise InputError("no such file", path=name, hint="check the path and the file name") from None
+    except (OSError, ValueError) as exc:
+        raise _unreadable(name, exc) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _not_regular(name, st.st_mode)
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read()
     except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", path=name,
-                         hint="check that the file exists and that you may read it") from None
-    return Source(path=name, raw=raw, warn=warn)
+        raise _unreadable(name, exc) from None
+    finally:
+        os.close(fd)
+
+
+def _unreadable(name: str, exc: BaseException) -> InputError:
+    why = getattr(exc, "strerror", None) or str(exc)
+    return InputError(f"cannot read file: {why}", path=name,
+                      hint="check that the file exists and that you may read it and its folders")
+
+
+def _not_regular(name: str, mode: int) -> InputError:
+    kind = ("a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+            else "a socket" if stat.S_ISSOCK(mode) else "a special file")
+    return InputError(f"is {kind}, not a transcript file", path=name,
+                      hint="give a transcript file saved on disk; to read a pipe, save it to a file first")
 
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -113,11 +153,7 @@ def decode(src: Source) -> str:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            try:
-                text, src.encoding = raw.decode("cp1252"), "cp1252"
-            except UnicodeDecodeError:
-                text, src.encoding = raw.decode("latin-1"), "latin-1"
-            src.warn_at(None, f"not UTF-8; read as {src.encoding} (Windows) text")
+            text = _decode_lines(src, raw)
     text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     if "\x00" in text or _binary(text.encode("utf-8", "surrogatepass")):
@@ -127,6 +163,41 @@ def decode(src: Source) -> str:
         raise src.error("the file is empty", hint="export the transcript again; this file has no text")
     src.text = text
     return text
+
+
+def _decode_lines(src: Source, raw: bytes) -> str:
+    """Bytes that are not UTF-8 as a whole, decoded line by line: a line that is valid
+    UTF-8 stays UTF-8, any other is cp1252 (Windows), or Latin-1 where cp1252 leaves a
+    byte undefined. A file pasted together from a UTF-8 and a Windows export keeps both
+    halves readable. One warning says which it was."""
+    parts: list[str] = []
+    utf8 = 0  # lines with non-ASCII text that decode as UTF-8
+    legacy: list[int] = []  # 1-based numbers of the lines read as cp1252 / Latin-1
+    encodings: set[str] = set()
+    for n, line in enumerate(raw.splitlines(keepends=True), 1):
+        try:
+            parts.append(line.decode("utf-8"))
+            if not line.isascii():
+                utf8 += 1
+            continue
+        except UnicodeDecodeError:
+            pass
+        legacy.append(n)
+        try:
+            parts.append(line.decode("cp1252"))
+            encodings.add("cp1252")
+        except UnicodeDecodeError:
+            parts.append(line.decode("latin-1"))
+            encodings.add("latin-1")
+    src.encoding = "cp1252" if encodings == {"cp1252"} else "latin-1" if encodings == {"latin-1"} else "cp1252+latin-1"
+    if utf8:
+        src.encoding = f"utf-8+{src.encoding}"
+        shown = ", ".join(map(str, legacy[:5])) + (", ..." if len(legacy) > 5 else "")
+        src.warn_at(None, f"mixes UTF-8 and Windows (cp1252) text; {len(legacy)} of its lines are not UTF-8 "
+                          f"and were read as Windows text (line {shown})")
+    else:
+        src.warn_at(None, f"not UTF-8; read as {src.encoding} (Windows) text")
+    return "".join(parts)
 
 
 def _strict(src: Source, raw: bytes, encoding: str) -> str:
@@ -161,6 +232,8 @@ def _binary(raw: bytes) -> bool:
 # ---------------------------------------------------------------------------------------
 # Times
 
+#: a clock's hours have at most this many digits (999,999 hours is 114 years)
+MAX_HOUR_DIGITS = 6
 _TIME = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2}(?:[.,]\d+)?)$")
 
 
@@ -169,6 +242,8 @@ def parse_clock(text: str) -> float | None:
     m = _TIME.match(text.strip())
     if not m:
         return None
+    if len((m.group(1) or "").lstrip("0")) > MAX_HOUR_DIGITS:
+        return None  # hundreds of digits: not a time (and more than a float holds)
     hours = int(m.group(1) or 0)
     minutes = int(m.group(2))
     seconds = float(m.group(3).replace(",", "."))
@@ -224,6 +299,8 @@ def split_label(line: str) -> tuple[str, float | None, str] | None:
     """``"Dana Ortiz: hi"`` -> ``("Dana Ortiz", None, "hi")`` when the prefix is
     shaped like a speaker label (see :func:`label_shape_ok`); ``"Dana [00:01:02]: hi"``
     also gives the time. None when the line has no such prefix."""
+    if ":" not in line:  # most lines of a long turn: skip the (backtracking) pattern
+        return None
     m = _LABEL.match(line)
     if not m:
         return None
@@ -333,18 +410,26 @@ class Turn:
 
 def merge_cues(turns: Sequence[Turn]) -> list[Turn]:
     """Consecutive cues of the same (named) speaker become one turn: first start, last
-    end, texts joined with a space. Cues without a speaker are left as they are."""
+    end, texts joined with a space. Cues without a speaker are left as they are.
+
+    The texts of a merged turn are collected and joined once: adding each cue's text to
+    the turn's made an hour of one speaker's cues quadratic."""
     out: list[Turn] = []
+    texts: list[list[str]] = []  # the cue texts of out[i], joined at the end
     for t in turns:
         prev = out[-1] if out else None
         if prev is not None and t.speaker is not None and t.speaker == prev.speaker:
-            prev.text = f"{prev.text} {t.text}"
+            texts[-1].append(t.text)
             if t.end is not None:
                 prev.end = t.end
             if prev.start is None:
                 prev.start = t.start
             continue
         out.append(Turn(t.text, t.speaker, t.start, t.end, t.line, t.role, t.behavior, t.stage, dict(t.extra)))
+        texts.append([t.text])
+    for turn, parts in zip(out, texts):
+        if len(parts) > 1:
+            turn.text = " ".join(parts)
     return out
 
 

@@ -78,15 +78,21 @@ def cue_turns(
             name = strip_markup(pieces[k] or "").strip() or None
             turns.append(Turn(strip_markup(pieces[k + 1]), name, start, end, lineno))
         return turns
+    parts: list[list[str]] = []  # each turn's lines, joined once at the end (not += per line)
     for offset, raw in enumerate(payload):
         line = strip_markup(raw)
         got = split_label(line)
         if got and vote.accepts(got[0]):
             turns.append(Turn(got[2], got[0], start, end, lineno))
+            parts.append([got[2]])
         elif turns:
-            turns[-1].text += "\n" + line
+            parts[-1].append(line)
         else:
             turns.append(Turn(line, None, start, end, lineno))
+            parts.append([line])
+    for turn, texts in zip(turns, parts):
+        if len(texts) > 1:
+            turn.text = "\n".join(texts)
     return turns
 
 

@@ -28,6 +28,9 @@ FOOTER = re.compile(r"^\s*transcribed by\s+(?:https?://)?(?:www\.)?otter\.ai/?\s
 
 
 def head(line: str) -> tuple[str, float] | None:
+    end = line.rstrip()[-1:]
+    if not end.isdigit() or ":" not in line:  # not "... m:ss": skip the (backtracking) pattern
+        return None
     m = HEAD.match(line)
     if not m:
         return None
@@ -42,6 +45,7 @@ def parse(src: Source) -> tuple[list[Turn], list[str]]:
     """The turns and the lines before the first header."""
     lines = src.lines()
     turns: list[Turn] = []
+    parts: list[list[str]] = []  # each turn's lines, joined once at the end (not += per line)
     before: list[str] = []
     for n, line in enumerate(lines, 1):
         if FOOTER.match(line):
@@ -49,11 +53,14 @@ def parse(src: Source) -> tuple[list[Turn], list[str]]:
         got = head(line)
         if got:
             turns.append(Turn("", got[0], got[1], None, n))
+            parts.append([""])
         elif turns:
             if line.strip():
-                turns[-1].text += "\n" + line
+                parts[-1].append(line)
         else:
             before.append(line)
+    for turn, texts in zip(turns, parts):
+        turn.text = "\n".join(texts)
     return turns, before
 
 

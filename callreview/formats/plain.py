@@ -42,6 +42,7 @@ def parse(src: Source, known: Iterable[str] = (), lines: list[str] | None = None
     lines = src.lines() if lines is None else lines
     vote = speaker_vote(lines, known)
     turns: list[Turn] = []
+    parts: list[list[str]] = []  # each turn's lines, joined once at the end (not += per line)
     for n, line in enumerate(lines, first_line):
         if not line.strip():
             continue
@@ -52,9 +53,14 @@ def parse(src: Source, known: Iterable[str] = (), lines: list[str] | None = None
         elif ts is not None and bracketed:
             turns.append(Turn(rest, None, ts, None, n))
         elif turns:
-            turns[-1].text += "\n" + line
+            parts[-1].append(line)
+            continue
         else:
             turns.append(Turn(line, None, None, None, n))
+        parts.append([turns[-1].text])
+    for turn, texts in zip(turns, parts):
+        if len(texts) > 1:
+            turn.text = "\n".join(texts)
     return turns
 
 

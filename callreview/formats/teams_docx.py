@@ -52,8 +52,12 @@ def paragraphs(src: Source) -> list[str]:
         raise src.error(f"not a readable Word document ({type(exc).__name__}: {exc})",
                         hint="open it in Word and save it again as .docx, or export the transcript as .vtt") from None
     lines: list[str] = []
-    for para in document.paragraphs:
-        lines.extend(para.text.replace("\r", "\n").replace("\x0b", "\n").split("\n"))
+    try:
+        for para in document.paragraphs:
+            lines.extend(para.text.replace("\r", "\n").replace("\x0b", "\n").split("\n"))
+    except Exception as exc:  # a document.xml whose root or body is not Word's (AttributeError, ...)
+        raise src.error(f"not a readable Word document (its text cannot be found: {type(exc).__name__})",
+                        hint="open it in Word and save it again as .docx, or export the transcript as .vtt") from None
     return lines
 
 
@@ -77,6 +81,7 @@ def parse(src: Source, lines: list[str]) -> tuple[list[Turn], list[str]]:
     header: list[str] = []
     pending_cue: tuple[float, float, int] | None = None  # older layout: timing seen, speaker next
     cue_lines: list[str] = []
+    parts: list[list[str]] = []  # each turn's lines, joined once at the end (not += per line)
 
     def flush_cue() -> None:
         nonlocal pending_cue, cue_lines
@@ -88,6 +93,7 @@ def parse(src: Source, lines: list[str]) -> tuple[list[Turn], list[str]]:
         if len(body) >= 2 and label_shape_ok(body[0].strip()):
             speaker, body = body[0].strip(), body[1:]
         turns.append(Turn(" ".join(body), speaker, start, end, n))
+        parts.append([turns[-1].text])
         pending_cue, cue_lines = None, []
 
     for n, line in enumerate(lines, 1):
@@ -110,11 +116,15 @@ def parse(src: Source, lines: list[str]) -> tuple[list[Turn], list[str]]:
         head = _head(line)
         if head:
             turns.append(Turn(head[2], head[0], head[1], None, n))
+            parts.append([head[2]])
         elif turns:
-            turns[-1].text += "\n" + line
+            parts[-1].append(line)
         else:
             header.append(line.strip())
     flush_cue()
+    for turn, texts in zip(turns, parts):
+        if len(texts) > 1:
+            turn.text = "\n".join(texts)
     return turns, header
 
 
