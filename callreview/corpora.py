@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import unicodedata
 from pathlib import Path
 from typing import IO, Any, Iterable, Iterator
@@ -36,13 +37,22 @@ def default_corpus_dir() -> Path | None:
 def corpus_files(path: str | Path) -> list[Path]:
     """The .jsonl files of a corpus: the file itself, or every *.jsonl under a folder."""
     p = Path(path)
-    if p.is_dir():
-        files = sorted(f for f in p.rglob("*.jsonl") if f.is_file())
+    try:
+        is_dir, exists = p.is_dir(), p.exists()
+    except OSError as exc:  # PermissionError: a folder on the way that may not be read
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=str(p),
+                         hint="check that you may read this path and its folders") from None
+    if is_dir:
+        try:
+            files = sorted(f for f in p.rglob("*.jsonl") if f.is_file())
+        except OSError as exc:
+            raise InputError(f"cannot read the folder: {exc.strerror or exc}", path=str(p),
+                             hint="check that you may read this folder and the ones in it") from None
         if not files:
             raise InputError("no .jsonl corpus files in this folder", path=str(p),
                              hint="a corpus folder holds one or more .jsonl files in corpus format v1")
         return files
-    if not p.exists():
+    if not exists:
         raise InputError("no such file or folder", path=str(p))
     return [p]
 
@@ -63,26 +73,98 @@ def read_corpus(*paths: str | Path) -> list[Call]:
 
 
 def iter_corpus_file(path: str | Path) -> Iterator[tuple[int, Call]]:
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror or exc}", path=str(path)) from None
+    """(line number, call) for each call of a corpus file; only a regular file is read
+    (a FIFO or a device is an InputError, not a read that never ends)."""
+    from .formats._base import read_regular_file
+
+    yield from iter_corpus_bytes(read_regular_file(path), str(path))
+
+
+def iter_corpus_bytes(raw: bytes, path: str) -> Iterator[tuple[int, Call]]:
+    """(line number, call) for each line of a corpus file's bytes.
+
+    Lines end at ``\\n`` only (a ``\\r`` before it is JSON whitespace): JSON Lines puts
+    one object per ``\\n``-terminated line, and text may hold U+2028, U+0085 or a form
+    feed, which ``str.splitlines`` would take for line ends."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise InputError("not UTF-8 text", path=str(path), line=line,
+        raise InputError("not UTF-8 text", path=path, line=line,
                          hint="save the corpus as UTF-8") from None
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
-        try:
-            data = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})",
-                             path=str(path), line=lineno, hint=HINT) from None
-        yield lineno, call_from_json(data, path=str(path), line=lineno)
+        yield lineno, call_from_json(loads_line(line, path=path, line=lineno), path=path, line=lineno)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: how deep a corpus line's JSON may nest (a call is 6 deep; Python's parser stops near 1,000)
+MAX_JSON_DEPTH = 100
+
+
+def loads_line(text: str, *, path: str | None = None, line: int | None = None) -> Any:
+    """One JSON Lines line parsed, or an InputError: not JSON, a number too long to read,
+    nesting deeper than :data:`MAX_JSON_DEPTH`, or a lone surrogate escape (``\\ud800``
+    is half of a character; it would fail when the text is printed or stored)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON ({exc.msg} at column {exc.colno})", path=path, line=line,
+                         hint=HINT) from None
+    except RecursionError:
+        raise InputError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep", path=path, line=line,
+                         hint=HINT) from None
+    except ValueError as exc:  # an integer of more than 4,300 digits (sys.get_int_max_str_digits)
+        raise InputError(f"not readable JSON: a number too long ({str(exc).split(';')[0].lower()})",
+                         path=path, line=line,
+                         hint="numbers in a corpus are times and probabilities; this one has thousands of digits") from None
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and _depth(data) > MAX_JSON_DEPTH:
+        raise InputError(f"JSON nested more than {MAX_JSON_DEPTH} levels deep", path=path, line=line,
+                         hint=HINT)
+    if "\\u" in text or _SURROGATE.search(text):  # from a file's bytes, only an escape gives one
+        bad = _lone_surrogate(data)
+        if bad is not None:
+            raise InputError(f"a lone surrogate escape \\u{ord(bad):04x} (half of a character, not text)",
+                             path=path, line=line,
+                             hint="write the character itself, or both halves of its surrogate pair "
+                                  "(\\ud83d\\ude00); save the file as UTF-8")
+    return data
+
+
+def _depth(data: Any) -> int:
+    """How deep lists and objects nest in ``data`` (without recursion)."""
+    deepest = 0
+    stack = [(data, 1)]
+    while stack:
+        item, d = stack.pop()
+        if isinstance(item, dict):
+            item = item.values()
+        elif not isinstance(item, list):
+            continue
+        deepest = max(deepest, d)
+        if deepest > MAX_JSON_DEPTH:
+            return deepest
+        stack.extend((x, d + 1) for x in item if isinstance(x, (dict, list)))
+    return deepest
+
+
+def _lone_surrogate(data: Any) -> str | None:
+    """The first lone surrogate in any string (key or value) of ``data``, else None."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isprintable():  # quick: a surrogate is never printable
+                for ch in item:
+                    if "\ud800" <= ch <= "\udfff":
+                        return ch
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def _expect(value: Any, types: type | tuple[type, ...], what: str, path: str | None, line: int | None,
@@ -100,6 +182,10 @@ def _time(value: Any, what: str, path: str | None, line: int | None) -> float | 
     v = _expect(value, (int, float), what, path, line)
     if v is None:
         return None
+    try:
+        v = float(v)
+    except OverflowError:  # an integer of hundreds of digits
+        v = math.inf
     if not math.isfinite(v) or v < 0:
         raise InputError(f"{what} must be a non-negative number of seconds", path=path, line=line, hint=HINT)
     return float(v)
@@ -144,7 +230,7 @@ def call_from_json(data: Any, *, path: str | None = None, line: int | None = Non
         _expect(preds_raw, dict, f"{where}: predictions", path, line)
         try:
             preds = {task: Prediction.from_json(v) for task, v in preds_raw.items()}
-        except (KeyError, TypeError, ValueError):
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
             raise InputError(f"{where}: predictions are malformed", path=path, line=line, hint=HINT) from None
         speaker = pd.get("speaker")
         if isinstance(speaker, (int, float)) and not isinstance(speaker, bool):

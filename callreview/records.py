@@ -47,13 +47,26 @@ class Prediction:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Prediction":
+        """Raises KeyError, TypeError or ValueError (never OverflowError) for bad data."""
         return cls(
             label=str(data["label"]),
-            probability=float(data["probability"]),
-            alternatives=tuple((str(a), float(p)) for a, p in data.get("alternatives", ())),
+            probability=_probability(data["probability"]),
+            alternatives=tuple((str(a), _probability(p)) for a, p in data.get("alternatives", ())),
             explanation=tuple(str(e) for e in data.get("explanation", ())),
             model_id=data.get("model_id"),
         )
+
+
+def _probability(value: Any) -> float:
+    """A probability read from JSON: a number from 0 to 1, else ValueError (an integer
+    of hundreds of digits too, which ``float`` turns into an OverflowError)."""
+    try:
+        p = float(value)
+    except OverflowError:
+        raise ValueError(f"probability {str(value)[:20]}... is not between 0 and 1") from None
+    if not 0.0 <= p <= 1.0:  # also NaN
+        raise ValueError(f"probability {p!r} is not between 0 and 1")
+    return p
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,7 +73,7 @@ def _sniff(src: _base.Source) -> str:
     if first.startswith("{"):
         try:
             obj = json.loads(first)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, a 5,000-digit number, or nested 100,000 deep
             obj = None
         if isinstance(obj, dict):
             return "jsonl"
