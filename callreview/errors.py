@@ -38,10 +38,15 @@ class CallreviewError(Exception):
         return f"{self.location}{self.message}"
 
     def render(self) -> str:
-        """The text shown to a user: the error line and, when known, the hint line."""
-        text = f"error: {self}"
+        """The text shown to a user: the error line and, when known, the hint line.
+
+        Each is one line with no control characters (see :mod:`callreview.text_safety`):
+        a file name or a quoted piece of a file may hold a newline or an escape sequence."""
+        from .text_safety import for_terminal
+
+        text = f"error: {for_terminal(self)}"
         if self.hint:
-            text += f"\nhint: {self.hint}"
+            text += f"\nhint: {for_terminal(self.hint)}"
         return text
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
-from . import cli, warn
+from . import cli
 from ._util import input_format_option
-from .inspect import call_header, clock
+from .inspect import call_header, clock, warn_safely
 
 TASK_ORDER = ("behavior", "stage")
 
@@ -148,34 +148,36 @@ def annotate_cmd(files, model_dir, input_format, sellers, as_json, explain, rela
     from ..corpora import dumps_call
     from ..formats import load_calls
 
-    calls = [c for f in files for c in load_calls(f, format=input_format, sellers=sellers, warn=warn)]
+    calls = [c for f in files for c in load_calls(f, format=input_format, sellers=sellers, warn=warn_safely)]
     model = load_model(model_dir)
     annotated = annotate(calls, model, keep_labels=not relabel)
     if as_json:
         for c in annotated:
             click.echo(dumps_call(c))
         return
+    from ..text_safety import for_terminal as safe  # what came from the file or model, for people
+
     width = shutil.get_terminal_size((110, 24)).columns
     for n, call in enumerate(annotated):
         if n:
             click.echo("")
         click.echo("\n".join(call_header(call)))
-        click.echo(f"   model: {model.id}   (! = unsure: the top two labels are close)")
+        click.echo(f"   model: {safe(model.id)}   (! = unsure: the top two labels are close)")
         iw = len(str(len(call.passages)))
         for p in call.passages:
             b = p.predictions.get("behavior")
             s = p.predictions.get("stage")
             mark = "!" if (is_unsure(b) or is_unsure(s)) else " "
-            beh = f"{p.behavior or '-'} {b.probability:.2f}" if b else (p.behavior or "-")
-            stg = p.stage or "-"
-            head = f"{p.index:>{iw}} {clock(p.start):>7} {mark} {beh:<27} {stg:<18} {(p.speaker or p.role or '')[:14]:<14} "
-            body = textwrap.wrap(p.text, max(30, width - len(head))) or [""]
+            beh = f"{safe(p.behavior or '-')} {b.probability:.2f}" if b else safe(p.behavior or "-")
+            stg = safe(p.stage or "-")
+            head = f"{p.index:>{iw}} {clock(p.start):>7} {mark} {beh:<27} {stg:<18} {safe(p.speaker or p.role or '')[:14]:<14} "
+            body = textwrap.wrap(safe(p.text), max(30, width - len(head))) or [""]
             click.echo(head + body[0])
             for rest in body[1:]:
                 click.echo(" " * len(head) + rest)
             if explain:
                 for task, pred in p.predictions.items():
-                    alts = ", ".join(f"{a} {q:.2f}" for a, q in pred.alternatives)
-                    click.echo(" " * len(head) + f"{task}: because {'; '.join(pred.explanation) or '-'}"
+                    alts = ", ".join(f"{safe(a)} {q:.2f}" for a, q in pred.alternatives)
+                    click.echo(" " * len(head) + f"{safe(task)}: because {safe('; '.join(pred.explanation)) or '-'}"
                                f" | else: {alts}")
     sys.stdout.flush()

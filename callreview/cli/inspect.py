@@ -13,6 +13,7 @@ import textwrap
 import click
 
 from ..records import Call
+from ..text_safety import for_terminal
 from . import cli, warn
 from ._util import input_format_option
 
@@ -29,6 +30,11 @@ def clock(seconds: float | None) -> str:
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
+def warn_safely(message: str) -> None:
+    """``warn`` with control characters removed: a warning quotes file names and speakers."""
+    warn(for_terminal(message))
+
+
 def role_text(role: str | None, inferred: bool) -> str:
     if role is None:
         return ""
@@ -36,18 +42,22 @@ def role_text(role: str | None, inferred: bool) -> str:
 
 
 def call_header(call: Call, width: int = 100) -> list[str]:
-    """The lines shown above a call's passages, wrapped to ``width``."""
+    """The lines shown above a call's passages, wrapped to ``width``. What came from the
+    file (title, names, the file name) is shown without control characters."""
+    safe = for_terminal
     title = call.title or call.call_id
-    lines = [f"== {title}  [{call.call_id}]"]
+    lines = [f"== {safe(title)}  [{safe(call.call_id)}]"]
     if call.source:
-        lines.append(f"   source: {call.source} ({call.extra.get('source_format', '?')})")
-    facts = [f"kind: {call.kind}", f"passages: {len(call.passages)}", f"outcome: {call.outcome or 'unknown'}"]
+        lines.append(f"   source: {safe(call.source)} ({safe(call.extra.get('source_format', '?'))})")
+    facts = [f"kind: {safe(call.kind)}", f"passages: {len(call.passages)}",
+             f"outcome: {safe(call.outcome or 'unknown')}"]
     if call.seller:
-        facts.append(f"seller: {call.seller}")
+        facts.append(f"seller: {safe(call.seller)}")
     lines.append("   " + "   ".join(facts))
     roles = call.roles
     if roles:
-        items = [f"{name} ({role_text(role, call.roles_inferred) or 'no role'})" for name, role in roles.items()]
+        items = [f"{safe(name)} ({safe(role_text(role, call.roles_inferred) or 'no role')})"
+                 for name, role in roles.items()]
         line = "   speakers:"
         for k, item in enumerate(items):
             piece = f" {item}" + ("," if k < len(items) - 1 else "")
@@ -59,7 +69,7 @@ def call_header(call: Call, width: int = 100) -> list[str]:
     elif call.kind == "notes":
         counts: dict[str, int] = {}
         for p in call.passages:
-            counts[p.role or "none"] = counts.get(p.role or "none", 0) + 1
+            counts[safe(p.role or "none")] = counts.get(safe(p.role or "none"), 0) + 1
         lines.append("   note lines by role: " + ", ".join(f"{k}{'?' if call.roles_inferred else ''} {v}"
                                                           for k, v in counts.items()))
     else:
@@ -72,13 +82,15 @@ def call_header(call: Call, width: int = 100) -> list[str]:
 
 
 def passage_table(call: Call, width: int) -> list[str]:
-    """index, time, speaker, role and text per passage; text wrapped to ``width``."""
+    """index, time, speaker, role and text per passage; text wrapped to ``width``;
+    speakers and text shown without control characters."""
     ps = call.passages
     iw = len(str(len(ps) - 1)) if ps else 1
     times = [clock(p.start) for p in ps]
     tw = max((len(t) for t in times), default=0)
-    sw = min(22, max((len(p.speaker or "") for p in ps), default=0))
-    roles = [role_text(p.role, call.roles_inferred) for p in ps]
+    speakers = [for_terminal(p.speaker or "") for p in ps]
+    sw = min(22, max((len(s) for s in speakers), default=0))
+    roles = [for_terminal(role_text(p.role, call.roles_inferred)) for p in ps]
     rw = max((len(r) for r in roles), default=0)
     used = sum(c + 2 for c in (iw, tw, sw, rw) if c)
     if width - used < 24 and sw > 10:  # a narrow terminal: shorten long speaker names first
@@ -87,13 +99,12 @@ def passage_table(call: Call, width: int) -> list[str]:
     cols = [iw, tw, sw, rw]
     text_width = max(20, width - used)
     out = []
-    for p, t, r in zip(ps, times, roles):
-        speaker = p.speaker or ""
+    for p, t, r, speaker in zip(ps, times, roles, speakers):
         if len(speaker) > sw:
             speaker = speaker[: sw - 1] + "…"
         cells = [str(p.index).rjust(iw), t.rjust(tw), speaker.ljust(sw), r.ljust(rw)]
         prefix = "".join(c + "  " for c, w in zip(cells, cols) if w)
-        wrapped = textwrap.wrap(p.text, text_width) or [""]
+        wrapped = textwrap.wrap(for_terminal(p.text), text_width) or [""]
         out.append(prefix + wrapped[0])
         out.extend(" " * len(prefix) + rest for rest in wrapped[1:])
     return out
@@ -127,7 +138,7 @@ def inspect_cmd(files: tuple[str, ...], input_format: str, sellers: tuple[str, .
     width = shutil.get_terminal_size((100, 24)).columns
     first = True
     for path in files:
-        calls = load_calls(path, format=input_format, sellers=sellers, columns=csv_columns, warn=warn)
+        calls = load_calls(path, format=input_format, sellers=sellers, columns=csv_columns, warn=warn_safely)
         for call in calls:
             if as_json:
                 from ..corpora import dumps_call
