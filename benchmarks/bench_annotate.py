@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         vtt = tmp / "one-hour-teams.vtt"
         info = write_hour_vtt(calls, vtt)
         r = subprocess.run([exe, "inspect", "--json", str(vtt)], capture_output=True, text=True, cwd=REPO)
-        n_read = sum(len(json.loads(line)["passages"]) for line in r.stdout.splitlines() if line.strip())
+        n_read = sum(len(json.loads(line)["passages"]) for line in r.stdout.split("\n") if line.strip())
         info["passages_read"] = n_read
         print(f"\n(b) one-hour Teams WebVTT: {info['cues']:,} cues, {info['words']:,} words, timings over "
               f"{info['minutes']:.0f} min, {info['bytes'] / 1024:.0f} KiB; callreview reads {n_read:,} passages "

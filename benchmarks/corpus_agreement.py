@@ -45,7 +45,7 @@ def load_corpus_at(rev: str, folder: str = "corpora/default") -> dict:
     for name in sorted(n for n in names if n.endswith(".jsonl")):
         text = subprocess.run(["git", "-C", str(REPO), "show", f"{rev}:{folder}/{name}"],
                               check=True, capture_output=True, text=True).stdout
-        for lineno, line in enumerate(text.splitlines(), 1):
+        for lineno, line in enumerate(text.split("\n"), 1):  # JSON Lines end at \n only
             if line.strip():
                 call = call_from_json(json.loads(line), path=f"{rev}:{folder}/{name}", line=lineno)
                 calls[call.call_id] = call

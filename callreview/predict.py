@@ -564,3 +564,93 @@ def load_compiled(path: Path) -> CompiledClassifier:
     clf.prior_weight = spec["prior_weight"]
     clf.sequence_tasks = tuple(spec["sequence_tasks"])
     return clf
+
+
+class ArraysMismatch(ValueError):
+    """A model.npz whose arrays do not fit each other: cut short, or changed."""
+
+
+#: the text fields of a FeatureBatch a TF-IDF part may read
+_TEXT_FIELDS = ("words", "role_words", "chars")
+
+
+def check_compiled(clf: CompiledClassifier) -> None:
+    """Check every array of a loaded ``model.npz`` against what the others say it must be
+    (raises :class:`ArraysMismatch`): each vocabulary's idf and lookup index against its
+    terms, each weight matrix against its task's labels and the feature count (the parts'
+    widths plus the context blocks), the sequence tables against the labels. A truncated
+    array would otherwise broadcast, or index, into wrong labels without an error."""
+    from .features import NUMERIC_NAMES
+
+    def need(ok: bool, what: str) -> None:
+        if not ok:
+            raise ArraysMismatch(what)
+
+    def shape(name: str, arr: Any, expected: tuple[int, ...]) -> None:
+        need(arr is not None and np.shape(arr) == expected, f"{name} has shape {np.shape(arr)}, not {expected}")
+
+    def ints_in(name: str, arr: np.ndarray, lo: int, hi: int) -> None:
+        need(arr.dtype.kind in "iu", f"{name} holds {arr.dtype} values, not integers")
+        need(arr.size == 0 or (int(arr.min()) >= lo and int(arr.max()) < hi), f"{name} points outside [{lo}, {hi})")
+
+    local = 0
+    for i, part in enumerate(clf.parts_):
+        if isinstance(part, _Tfidf):
+            need(part.field in _TEXT_FIELDS, f"part {i} reads {part.field!r}, not one of {', '.join(_TEXT_FIELDS)}")
+            n = part.width
+            shape(f"part{i}_idf", part.idf, (n,))
+            if part.ngrams <= 2:
+                nw = len(part.words)
+                shape(f"part{i}_uni", part.uni_col, (nw + 1,))
+                ints_in(f"part{i}_uni", part.uni_col, -1, n)
+                k = len(part.pair_keys)
+                shape(f"part{i}_pair_keys", part.pair_keys, (k,))
+                shape(f"part{i}_pair_cols", part.pair_cols, (k,))
+                ints_in(f"part{i}_pair_keys", part.pair_keys, 0, (nw + 1) ** 2)
+                ints_in(f"part{i}_pair_cols", part.pair_cols, 0, n)
+                need(k < 2 or bool(np.all(np.diff(part.pair_keys) >= 0)), f"part{i}_pair_keys is not sorted")
+        else:
+            need(part.field == "numeric", f"part {i} scales {part.field!r}, not the numeric signals")
+            shape(f"part{i}_scale", part.scale, (len(NUMERIC_NAMES),))
+        local += part.width
+    wanted = tuple(getattr(clf, "context", None) or OLD_CONTEXT)
+    need(set(wanted) <= set(CONTEXT), f"unknown context blocks {sorted(set(wanted) - set(CONTEXT))}")
+    ctx = 0
+    for t in clf.tasks_:
+        labels = clf.models_[t].labels
+        need(len(labels) >= 1 and len(set(labels)) == len(labels) and all(isinstance(x, str) for x in labels),
+             f"the labels of {t} are not distinct names")
+        ctx += len(labels) * sum(1 for w in wanted if not (clf.models_[t].sequence and w not in SEQUENCE_CONTEXT))
+    total = local + ctx
+    need(len(clf.feature_names_) == total,
+         f"feature_names has {len(clf.feature_names_)} names, but the parts and labels make {total} features")
+    for name in ("is_context", "showable"):
+        arr = getattr(clf, "_" + name)
+        shape(name, arr, (total,))
+        need(arr.dtype == np.bool_, f"{name} holds {arr.dtype} values, not booleans")
+    need(int(np.count_nonzero(clf._is_context)) == ctx, f"is_context marks {int(np.count_nonzero(clf._is_context))} "
+         f"context features, not {ctx}")
+    for t in clf.tasks_:
+        tm = clf.models_[t]
+        n_labels = len(tm.labels)
+        for which, width in (("first", local), ("second", total)):
+            m = getattr(tm, which)
+            if m is None:
+                need(n_labels == 1, f"{t} has {n_labels} labels but no {which}-pass weights")
+                continue
+            classes = [str(c) for c in m.classes_]
+            need(len(classes) >= 2 and len(set(classes)) == len(classes) and set(classes) <= set(tm.labels),
+                 f"{t}.{which}.classes are not two or more distinct labels of {t}")
+            rows = 1 if len(classes) == 2 else len(classes)
+            shape(f"{t}.{which}.coef", m.coef_, (rows, width))
+            shape(f"{t}.{which}.intercept", m.intercept_, (rows,))
+        for key, expected in (("log_start", (n_labels,)), ("log_trans", (n_labels, n_labels)),
+                              ("log_prior", (n_labels,)), ("log_bias", (n_labels,))):
+            v = getattr(tm, key)
+            if v is not None:
+                shape(f"{t}.{key}", v, expected)
+        if tm.sequence and tm.log_trans is not None:
+            need(tm.log_start is not None and tm.log_prior is not None,
+                 f"{t} has stage transitions but no start or prior probabilities")
+        temp = tm.temperature
+        need(temp is None or (bool(np.isfinite(temp)) and temp > 0), f"the temperature of {t} is {temp}")
