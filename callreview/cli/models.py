@@ -38,14 +38,19 @@ def models_list(as_json: bool) -> None:
 
 @models_group.command("use")
 @click.argument("model_ref", metavar="ID|DIR")
-def models_use(model_ref: str) -> None:
+@click.option("--trust", is_flag=True,
+              help="Trust this model folder's pickle (model.joblib) on this machine. Loading a pickle can run "
+                   "code: only for a folder from someone you trust (models trained here are trusted already).")
+def models_use(model_ref: str, trust: bool) -> None:
     """Make a model the default from now on (for annotate, review, metrics...)."""
-    from ..artifacts import load_model, resolve_model, set_current_model
+    from ..artifacts import load_model, resolve_model, set_current_model, trust_model
 
     path = resolve_model(model_ref)
-    model = load_model(path)  # refuse a broken or tampered model before making it current
+    if trust:
+        trust_model(path)  # checked as loading checks it, then its content hash recorded
+    model = load_model(path)  # refuse a broken, tampered or untrusted model before making it current
     set_current_model(path)
-    click.echo(f"now using model {model.id} ({path})")
+    click.echo(f"now using model {model.id} ({path}){' (trusted on this machine)' if trust else ''}")
 
 
 @models_group.command("diff")
