@@ -11,13 +11,13 @@ Heavy libraries are imported inside the functions that need them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from .errors import ExportError, UsageError
 from .records import TASKS, Call, Passage
-from .review import UNSURE_MARGIN, Comment, Feedback, StoredCall
+from .review import CallReview, StoredCall
 
 if TYPE_CHECKING:  # pragma: no cover
     from .artifacts import Model
@@ -27,9 +27,6 @@ if TYPE_CHECKING:  # pragma: no cover
 Annotate = Callable[[list[Call], "Model"], list[Call]]
 #: ``progress(done, total, message)``
 Progress = Callable[[int, int, str], None]
-
-#: the marks a passage can carry in the review, most important first
-ACCEPTED, CORRECTED, SKIPPED, UNSURE = "accepted", "corrected", "skipped", "unsure"
 
 
 def default_annotate(calls: list[Call], model: "Model") -> list[Call]:
@@ -41,121 +38,9 @@ def default_annotate(calls: list[Call], model: "Model") -> list[Call]:
 # --------------------------------------------------------------------------- one call
 
 
-@dataclass(frozen=True)
-class Decision:
-    action: str
-    label: str | None
-
-
-@dataclass(frozen=True)
-class CallReview:
-    """A stored call as the manager sees it now, with every decision, comment and the feedback."""
-
-    call: Call
-    #: (passage index, task) -> the current decision
-    decisions: Mapping[tuple[int, str], Decision]
-    comments: Mapping[int, tuple[Comment, ...]]
-    feedback: Feedback
-    status: str
-    n_events: int = 0
-
-    @property
-    def call_id(self) -> str:
-        return self.call.call_id
-
-    def decision(self, index: int, task: str) -> Decision | None:
-        return self.decisions.get((index, task))
-
-    def is_unsure(self, index: int, margin: float = UNSURE_MARGIN) -> bool:
-        """An undecided task of the passage whose prediction margin is below ``margin``."""
-        p = self.call.passages[index]
-        return any(pred.margin < margin and (index, task) not in self.decisions
-                   for task, pred in p.predictions.items() if task in TASKS)
-
-    def undecided(self, index: int) -> list[str]:
-        """The tasks the model labeled on this passage that have no decision yet
-        (what "accept" and a queue answer act on)."""
-        p = self.call.passages[index]
-        return [t for t in TASKS if t in p.predictions and self.decision(index, t) is None]
-
-    def is_reviewed(self, index: int) -> bool:
-        """Every task the model predicted (at least one) has a decision."""
-        p = self.call.passages[index]
-        tasks = [t for t in p.predictions if t in TASKS] or list(TASKS)
-        return all((index, t) in self.decisions for t in tasks)
-
-    def mark(self, index: int) -> str | None:
-        """corrected > skipped > unsure > accepted > None, for the transcript's mark column."""
-        actions = {d.action for t in TASKS if (d := self.decisions.get((index, t))) is not None}
-        if "relabel" in actions:
-            return CORRECTED
-        if "skip" in actions:
-            return SKIPPED
-        if self.is_unsure(index):
-            return UNSURE
-        if "accept" in actions:
-            return ACCEPTED
-        return None
-
-    # the review after one more edit (the store has recorded it): no reload needed
-
-    def with_decision(self, index: int, task: str, action: str, label: str | None) -> "CallReview":
-        p = self.call.passages[index]
-        if action == "accept":
-            pred = p.predictions.get(task)
-            label = pred.label if pred is not None else label
-        elif action == "skip":
-            label = None
-        passages = list(self.call.passages)
-        passages[index] = replace(p, **{task: label})
-        decisions = dict(self.decisions)
-        decisions[(index, task)] = Decision(action, label)
-        status = "in_progress" if self.status == "new" else self.status
-        return replace(self, call=self.call.with_passages(passages), decisions=decisions, status=status)
-
-    def with_comment(self, comment: Comment) -> "CallReview":
-        comments = dict(self.comments)
-        comments[comment.index] = tuple(comments.get(comment.index, ())) + (comment,)
-        status = "in_progress" if self.status == "new" else self.status
-        return replace(self, comments=comments, status=status)
-
-    def with_outcome(self, outcome: str | None) -> "CallReview":
-        status = "in_progress" if self.status == "new" else self.status
-        return replace(self, call=replace(self.call, outcome=outcome), status=status)
-
-    @property
-    def n_unsure(self) -> int:
-        return sum(1 for p in self.call.passages if self.is_unsure(p.index))
-
-    @property
-    def n_reviewed(self) -> int:
-        return sum(1 for p in self.call.passages if self.is_reviewed(p.index))
-
-
 def load_review(store: "Store", call_id: str) -> CallReview:
-    """Everything the review screen shows about one stored call."""
-    call = store.get_call(call_id)
-    events = store.history(call_id)
-    decisions: dict[tuple[int, str], Decision] = {}
-    status: str | None = None
-    edited = False
-    for ev in events:
-        if ev.undone or ev.kind == "undo":
-            continue
-        if ev.kind == "decision" and ev.index is not None and ev.task:
-            decisions[(ev.index, ev.task)] = Decision(ev.action or "", ev.value)
-        if ev.kind == "status":
-            status = ev.value
-        if ev.kind in ("decision", "comment", "feedback", "outcome"):
-            edited = True
-    comments: dict[int, list[Comment]] = {}
-    for c in store.comments(call_id):
-        comments.setdefault(c.index, []).append(c)
-    return CallReview(call=call, decisions=decisions,
-                      comments={k: tuple(v) for k, v in comments.items()},
-                      feedback=store.feedback(call_id),
-                      status=status or ("in_progress" if edited else "new"),
-                      n_events=len(events))
+    """Everything the review screen shows about one stored call: :meth:`Store.review`."""
+    return store.review(call_id)
 
 
 # --------------------------------------------------------------------------- import

@@ -32,27 +32,34 @@ import json
 import os
 import sqlite3
 import threading
+from collections import Counter, OrderedDict
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from .corpora import call_from_json, dumps_call
 from .errors import StoreError
 from .records import TASKS, Call, Passage, Prediction
 from .review import (
     ACTIONS,
+    EDIT_KINDS,
     FEEDBACK_FIELDS,
+    PROGRESS_KINDS,
     STATUSES,
     UNSURE_MARGIN,
+    CallReview,
     CallSummary,
     Comment,
+    Decision,
     Event,
     Feedback,
     QueueItem,
     Ratings,
     StoredCall,
+    passage_reviewed,
+    review_status,
 )
 
 __all__ = ["Store", "default_store_path", "store_path", "content_hash", "default_reviewer",
@@ -70,7 +77,8 @@ BUSY_TIMEOUT = 30.0
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 _LOCATION_HINT = ("choose a writable place for the store with --store PATH "
                   "or the CALLREVIEW_STORE environment variable")
-_EDIT_KINDS = ("decision", "comment", "feedback", "outcome", "status", "seller")
+#: how many calls' stored data and current predictions a Store keeps parsed (see Store.review)
+_BASES_KEPT = 8
 
 _V1 = """
 CREATE TABLE calls (
@@ -246,6 +254,9 @@ class Store:
         self._conn = conn
         self.path = path
         self._lock = threading.RLock()
+        #: call_id -> (current prediction set, the call parsed with those predictions), for
+        #: the calls read last: a call's data and a prediction set never change once written
+        self._bases: OrderedDict[str, tuple[int | None, Call]] = OrderedDict()
 
     # ------------------------------------------------------------------ opening
 
@@ -408,16 +419,40 @@ class Store:
         manager's label where one was decided (accept: the label accepted; relabel: the
         new label; skip: None), else the current prediction's label, else the label the
         call was imported with. Seller and outcome are the latest set, else as imported.
+        It is the ``call`` of :meth:`review`.
+        """
+        return self.review(call_id).call
+
+    def review(self, call_id: str) -> CallReview:
+        """The call's review as the store holds it now: the call as :meth:`get_call`
+        describes it, the current decision per passage and task, the comments, the
+        feedback, the status (:func:`~callreview.review.review_status`), who edited it
+        and when. This is the one place the review state is derived from the history;
+        after an edit, ask for it again.
+
+        Reading a call again is cheap: the call's text and its current predictions are
+        kept parsed for the last few calls read, so only its events are read.
         """
         with self._read() as db:
-            row = _call_row(db, call_id, self.path)
-            preds = _current_predictions(db, [call_id]).get(call_id, {})
-            events = db.execute(
-                "SELECT call_id, kind, passage, task, action, value FROM live_events"
-                " WHERE call_id = ? AND kind IN ('decision', 'seller', 'outcome') ORDER BY id",
-                (call_id,),
-            ).fetchall()
-        return _build_call(row, preds, events, reviewed=False)
+            base = self._base(db, call_id)
+            rows = db.execute(f"SELECT {_EVENT_COLUMNS} FROM live_events WHERE call_id = ? ORDER BY id",
+                              (call_id,)).fetchall()
+        return _review_of(base, [_event(r) for r in rows])
+
+    def _base(self, db: sqlite3.Connection, call_id: str) -> Call:
+        """The stored call with its current predictions and their labels, before any edit."""
+        current = _current_set(db, call_id)
+        set_id = current[0] if current is not None else None
+        kept = self._bases.get(call_id)
+        if kept is not None and kept[0] == set_id:
+            self._bases.move_to_end(call_id)
+            return kept[1]
+        row = _call_row(db, call_id, self.path)
+        base = _base_call(row, _current_predictions(db, [call_id]).get(call_id, {}), reviewed=False)
+        self._bases[call_id] = (set_id, base)
+        while len(self._bases) > _BASES_KEPT:
+            self._bases.popitem(last=False)
+        return base
 
     def list_calls(self, *, unsure_below: float = UNSURE_MARGIN) -> list[CallSummary]:
         """Every stored call, in the order they were added, with its review progress."""
@@ -427,11 +462,19 @@ class Store:
             ).fetchall()
             latest = _latest_call_values(db)
             edited = dict(db.execute(
-                "SELECT call_id, COUNT(*) FROM live_events WHERE kind IN"
-                " ('decision', 'comment', 'feedback', 'outcome') GROUP BY call_id").fetchall())
-            decided = dict(db.execute(
-                "SELECT call_id, COUNT(DISTINCT passage) FROM live_events WHERE kind = 'decision'"
+                f"SELECT call_id, COUNT(*) FROM live_events WHERE kind IN {_sql_list(PROGRESS_KINDS)}"
                 " GROUP BY call_id").fetchall())
+            decided: dict[tuple[str, int], set[str]] = {}
+            for cid, passage, task in db.execute(
+                    "SELECT DISTINCT call_id, passage, task FROM live_events WHERE kind = 'decision'"):
+                decided.setdefault((cid, passage), set()).add(task)
+            predicted: dict[tuple[str, int], list[str]] = {}
+            for cid, passage, task in db.execute(
+                    _CURRENT_SETS + ", decided AS (SELECT DISTINCT call_id, passage FROM live_events"
+                    " WHERE kind = 'decision') SELECT d.call_id, d.passage, p.task FROM decided AS d"
+                    " JOIN cur ON cur.call_id = d.call_id"
+                    " JOIN predictions AS p ON p.set_id = cur.set_id AND p.passage = d.passage"):
+                predicted.setdefault((cid, passage), []).append(task)
             unsure = dict(db.execute(
                 _CURRENT_SETS + """
                 SELECT cur.call_id, COUNT(DISTINCT p.passage)
@@ -445,17 +488,22 @@ class Store:
             models = dict(db.execute(
                 _CURRENT_SETS + "SELECT cur.call_id, s.model_id FROM cur JOIN prediction_sets AS s"
                 " ON s.id = cur.set_id").fetchall())
+        n_decided: Counter[str] = Counter()
+        n_reviewed: Counter[str] = Counter()
+        for (cid, passage), tasks in decided.items():
+            n_decided[cid] += 1
+            n_reviewed[cid] += passage_reviewed(predicted.get((cid, passage), ()), tasks)
         out = []
         for cid, title, seller, outcome, n, added in rows:
             values = latest.get(cid, {})
-            status = values.get("status") or ("in_progress" if edited.get(cid) else "new")
             out.append(CallSummary(
                 call_id=cid, title=title,
                 seller=values["seller"] if "seller" in values else seller,
                 added_at=added,
                 outcome=values["outcome"] if "outcome" in values else outcome,
-                status=status, n_passages=n, n_unsure=unsure.get(cid, 0),
-                n_decided=decided.get(cid, 0), model_id=models.get(cid),
+                status=review_status(values.get("status"), bool(edited.get(cid))),
+                n_passages=n, n_unsure=unsure.get(cid, 0),
+                n_decided=n_decided[cid], n_reviewed=n_reviewed[cid], model_id=models.get(cid),
             ))
         return out
 
@@ -534,10 +582,7 @@ class Store:
             _call_row(db, call_id, self.path)
             rows = db.execute("SELECT value FROM live_events WHERE call_id = ? AND kind = 'feedback'"
                               " ORDER BY id", (call_id,)).fetchall()
-        merged: dict[str, str | None] = {}
-        for (value,) in rows:
-            merged.update(json.loads(value))
-        return Feedback(**{k: v for k, v in merged.items() if k in FEEDBACK_FIELDS})
+        return _merged_feedback(value for (value,) in rows)
 
     def set_outcome(self, call_id: str, outcome: str | None, reviewer: str | None = None) -> int:
         """Set the call's outcome label (None: unknown); returns the event id."""
@@ -547,7 +592,7 @@ class Store:
         """Set the review status ("new", "in_progress", "done"); returns the event id.
 
         Until it is set, a call's status is "new", or "in_progress" once it has a
-        decision, comment, feedback or outcome.
+        decision, comment, feedback or outcome (:func:`~callreview.review.review_status`).
         """
         if status not in STATUSES:
             raise StoreError(f"unknown review status {status!r}", hint="use one of: " + ", ".join(STATUSES))
@@ -612,10 +657,15 @@ class Store:
             events = db.execute(
                 "SELECT call_id, kind, passage, task, action, value FROM live_events"
                 " WHERE kind IN ('decision', 'seller', 'outcome') ORDER BY id").fetchall()
-        by_call: dict[str, list[tuple]] = {}
-        for ev in events:
-            by_call.setdefault(ev[0], []).append(ev)
-        return [_build_call(row, {}, by_call.get(row[0], []), reviewed=True) for row in rows]
+        labels: dict[str, dict[tuple[int, str], str | None]] = {}
+        values: dict[str, dict[str, str | None]] = {}
+        for cid, kind, passage, task, _action, value in events:
+            if kind == "decision":
+                labels.setdefault(cid, {})[(passage, task)] = value  # accept/relabel: the label; skip: None
+            else:
+                values.setdefault(cid, {})[kind] = value
+        return [_decided(_base_call(row, {}, reviewed=True), labels.get(row[0], {}), values.get(row[0], {}))
+                for row in rows]
 
     def decisions_by_reviewer(self) -> Ratings:
         """Each reviewer's current decision per passage and task, for agreement:
@@ -752,7 +802,12 @@ def _migrate(conn: sqlite3.Connection, p: Path) -> None:
 
 _CURRENT_SETS = "WITH cur AS (SELECT call_id, MAX(id) AS set_id FROM prediction_sets GROUP BY call_id)\n"
 # the tasks a manager decides, as an SQL list (constants, not user input)
-_TASK_LIST = "(" + ", ".join("'" + t.replace("'", "''") + "'" for t in TASKS) + ")"
+def _sql_list(names: Iterable[str]) -> str:
+    """Constant names (not user input) as an SQL list: ``('a', 'b')``."""
+    return "(" + ", ".join("'" + n.replace("'", "''") + "'" for n in names) + ")"
+
+
+_TASK_LIST = _sql_list(TASKS)
 # calls whose latest status (not undone) is "done"
 _DONE_CALLS = ("SELECT s.call_id FROM live_events AS s WHERE s.kind = 'status' AND s.value = 'done'"
                " AND s.id = (SELECT MAX(s2.id) FROM live_events AS s2"
@@ -870,36 +925,84 @@ def _free_call_id(db: sqlite3.Connection, wanted: str) -> str:
     return candidate
 
 
-def _build_call(row: tuple, preds: Mapping[int, Mapping[str, Prediction]], events: list[tuple],
-                *, reviewed: bool) -> Call:
-    """A stored call with its current state. ``reviewed``: labels only from decisions."""
+def _base_call(row: tuple, preds: Mapping[int, Mapping[str, Prediction]], *, reviewed: bool) -> Call:
+    """A stored call before any edit: with ``preds`` (its current predictions) and their
+    labels, else the labels it was imported with. ``reviewed``: with no labels at all."""
     cid, data, source, roles_inferred = row
     call = call_from_json(json.loads(data))
-    labels: dict[tuple[int, str], str | None] = {}
-    values: dict[str, str | None] = {}
-    for _cid, kind, passage, task, _action, value in events:
-        if kind == "decision":
-            labels[(passage, task)] = value  # accept/relabel: the label; skip: None
-        else:
-            values[kind] = value
     passages: list[Passage] = []
     for i, p in enumerate(call.passages):
         pp = preds.get(i, {})
         new: dict[str, Any] = {"index": i, "predictions": dict(pp)}
         for task in TASKS:
-            if (i, task) in labels:
-                new[task] = labels[(i, task)]
-            elif reviewed:
+            if reviewed:
                 new[task] = None
             elif task in pp:
                 new[task] = pp[task].label
         passages.append(replace(p, **new))
+    return replace(call, call_id=cid, passages=tuple(passages), source=source, roles_inferred=bool(roles_inferred))
+
+
+def _decided(base: Call, labels: Mapping[tuple[int, str], str | None], values: Mapping[str, str | None]) -> Call:
+    """The call with the manager's labels, ``(index, task) -> label`` (accept/relabel: the
+    label; skip: None), and the latest ``values`` of seller and outcome."""
+    by_passage: dict[int, dict[str, str | None]] = {}
+    for (i, task), label in labels.items():
+        by_passage.setdefault(i, {})[task] = label
+    passages = list(base.passages)
+    for i, new in by_passage.items():
+        passages[i] = replace(passages[i], **new)
     return replace(
-        call,
-        call_id=cid,
+        base,
         passages=tuple(passages),
-        seller=values["seller"] if "seller" in values else call.seller,
-        outcome=values["outcome"] if "outcome" in values else call.outcome,
-        source=source,
-        roles_inferred=bool(roles_inferred),
+        seller=values["seller"] if "seller" in values else base.seller,
+        outcome=values["outcome"] if "outcome" in values else base.outcome,
+    )
+
+
+def _merged_feedback(values: Iterable[str]) -> Feedback:
+    """The feedback from its events' JSON, oldest first: each field from the latest that set it."""
+    merged: dict[str, str | None] = {}
+    for value in values:
+        merged.update(json.loads(value))
+    return Feedback(**{k: v for k, v in merged.items() if k in FEEDBACK_FIELDS})
+
+
+def _review_of(base: Call, events: Iterable[Event]) -> CallReview:
+    """A call's review from its live events, oldest first (see :meth:`Store.review`)."""
+    decisions: dict[tuple[int, str], Decision] = {}
+    comments: dict[int, list[Comment]] = {}
+    feedback: list[str] = []
+    latest: dict[str, str | None] = {}  # outcome, status, seller
+    reviewers: dict[str, None] = {}
+    reviewed_at: str | None = None
+    edited = False
+    n = len(base.passages)
+    for e in events:
+        if e.kind not in EDIT_KINDS:
+            continue
+        if e.kind == "decision" and e.index is not None and e.task and e.action:
+            pred = base.passages[e.index].predictions.get(e.task) if 0 <= e.index < n else None
+            decisions[(e.index, e.task)] = Decision(e.index, e.task, e.action, e.value, pred, e.reviewer, e.at)
+        elif e.kind == "comment" and e.index is not None:
+            comments.setdefault(e.index, []).append(
+                Comment(id=e.id, call_id=base.call_id, index=e.index, text=e.value or "", reviewer=e.reviewer,
+                        at=e.at))
+        elif e.kind == "feedback" and e.value:
+            feedback.append(e.value)
+        elif e.kind in ("outcome", "status", "seller"):
+            latest[e.kind] = e.value
+        edited = edited or e.kind in PROGRESS_KINDS
+        if e.reviewer:
+            reviewers.setdefault(e.reviewer, None)
+        if reviewed_at is None or e.at > reviewed_at:
+            reviewed_at = e.at
+    return CallReview(
+        call=_decided(base, {k: d.label for k, d in decisions.items()}, latest),
+        decisions=decisions,
+        comments={i: tuple(cs) for i, cs in comments.items()},
+        feedback=_merged_feedback(feedback),
+        status=review_status(latest.get("status"), edited),
+        reviewers=tuple(reviewers),
+        reviewed_at=reviewed_at,
     )

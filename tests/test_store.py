@@ -287,6 +287,53 @@ def test_predictions_for_another_call_are_refused(store):
         store.set_predictions(NORTHWIND, calls()[ACME])
 
 
+# ---------------------------------------------------------- one call's review
+
+def test_the_review_of_a_call_holds_its_decisions_comments_feedback_status_and_reviewers(store):
+    assert (store.review(ACME).status, store.review(ACME).reviewers, store.review(ACME).reviewed_at) == (
+        "new", (), None)
+    store.decide(ACME, 0, "behavior", "relabel", "buyer_info", reviewer="ana")
+    store.comment(ACME, 1, "ask why", reviewer="ben")
+    store.set_feedback(ACME, strengths="Clear agenda", reviewer="ana")
+    review = store.review(ACME)
+    d = review.decision(0, "behavior")
+    assert (d.action, d.label, d.reviewer, d.predicted.label, d.corrected) == (
+        "relabel", "buyer_info", "ana", "buyer_need", True)
+    assert review.call == store.get_call(ACME) and review.call.passages[0].behavior == "buyer_info"
+    assert [c.text for c in review.comments[1]] == ["ask why"] == [c.text for c in review.all_comments]
+    assert review.feedback == store.feedback(ACME) == Feedback(strengths="Clear agenda")
+    assert (review.status, review.reviewers) == ("in_progress", ("ana", "ben"))
+    assert review.reviewed_at == store.history(ACME)[-1].at
+
+
+def test_the_review_and_the_list_agree_on_status_and_progress(store):
+    store.decide(NORTHWIND, 0, "behavior", "accept")  # one task of two: decided, not reviewed
+    store.decide(NORTHWIND, 1, "behavior", "accept")
+    store.decide(NORTHWIND, 1, "stage", "accept")  # both tasks: reviewed
+    store.decide(GLOBEX, 0, "behavior", "relabel", "agenda")  # no predictions: every task is needed
+    store.decide(GLOBEX, 1, "behavior", "skip")
+    store.decide(GLOBEX, 1, "stage", "skip")
+    store.comment(ACME, 0, "listen here")
+    for summary in store.list_calls():
+        review = store.review(summary.call_id)
+        assert (summary.status, summary.n_reviewed, summary.n_unsure) == (
+            review.status, review.n_reviewed, review.n_unsure), summary.call_id
+    assert {s.call_id: (s.n_decided, s.n_reviewed) for s in store.list_calls()} == {
+        NORTHWIND: (2, 1), ACME: (0, 0), GLOBEX: (2, 1)}
+
+
+def test_the_review_read_again_follows_undo_and_a_new_prediction_set(store):
+    store.review(NORTHWIND)
+    store.decide(NORTHWIND, 1, "behavior", "relabel", "buyer_info")
+    assert store.review(NORTHWIND).call.passages[1].behavior == "buyer_info"
+    store.undo(NORTHWIND)
+    assert store.review(NORTHWIND).decisions == {}
+    store.set_predictions(NORTHWIND, reannotated(store.get_call(NORTHWIND), "test-model-2", {1: "buyer_objection"}))
+    review = store.review(NORTHWIND)
+    assert review.call.passages[1].behavior == "buyer_objection"
+    assert review.call.passages[1].predictions["behavior"].model_id == "test-model-2"
+
+
 # ---------------------------------------------------------- review results
 
 def test_reviewed_calls_keep_only_decided_labels(store):

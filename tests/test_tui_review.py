@@ -175,3 +175,36 @@ async def test_quitting_while_typing_a_comment_keeps_it(tmp_path):
     assert not app.is_running
     with Store.open(store_path) as store:
         assert [(c.index, c.text) for c in store.comments(CALL)] == [(0, "Half-typed thought")]
+
+
+async def test_the_call_screen_and_the_library_agree_on_progress_status_and_unsure(tmp_path):
+    # relabeling only the behavior of three passages decides them without reviewing them;
+    # accepting a fourth decides both its tasks: one passage is reviewed, on both screens
+    import re
+
+    store_path = tmp_path / "reviews.sqlite3"
+    app = make_test_app(store_path, [VTT])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_call(pilot)
+        for _ in range(3):
+            await pilot.press("b")
+            await pilot.press(app.screen.key_of["rapport"])
+            await pilot.press("down")
+        await pilot.press("a")
+        await pilot.press("c", *"Good question", "enter")
+        await wait_workers(pilot)
+        progress = re.search(r"Progress (\d+)/(\d+) reviewed, (\d+) unsure", screen_text(app))
+        assert progress is not None
+        on_call = (int(progress[1]), int(progress[3]), str(screen.query_one("#outcome-box").render()))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: screen_name(app) == "LibraryScreen", "the library")
+        await wait_workers(pilot)
+        row = [str(c) for c in app.screen.query_one("#library").get_row(CALL)]
+        reviewed, unsure, status = int(row[6].split("/")[0]), int(row[5]), row[4]
+        assert (reviewed, unsure) == on_call[:2]
+        assert reviewed == 1 and status == "In progress" and status in on_call[2]
+    with Store.open(store_path) as store:
+        (summary,) = store.list_calls()
+        review = store.review(CALL)
+    assert (summary.n_reviewed, summary.n_decided, summary.status) == (1, 4, "in_progress")
+    assert (review.n_reviewed, review.n_unsure) == (summary.n_reviewed, summary.n_unsure)

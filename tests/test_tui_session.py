@@ -53,17 +53,21 @@ def test_load_review_marks_follow_the_decisions(store):
     assert review.comments[5][0].text == "good" and review.status == "in_progress"
 
 
-def test_an_edit_applied_locally_matches_the_store_after_it(store):
+def test_the_review_read_again_after_each_edit_matches_a_fresh_read_of_the_store(store):
+    # the app asks the store for the review after every edit (the store keeps the call
+    # parsed between reads); another process opening the store reads the same review
     (stored,) = import_files(store, [VTT], tiny_model(), annotate=fake_annotate)
     cid = stored.call_id
     review = load_review(store, cid)
     for index, task, action, label in [(0, "behavior", "accept", None), (1, "stage", "relabel", "commitment"),
                                        (2, "behavior", "skip", None)]:
         store.decide(cid, index, task, action, label)
-        review = review.with_decision(index, task, action, label)
+        review = load_review(store, cid)
     store.set_outcome(cid, "advance")
-    review = review.with_outcome("advance")
-    fresh = load_review(store, cid)
+    review = load_review(store, cid)
+    assert review.call.passages[1].stage == "commitment" and review.call.outcome == "advance"
+    with Store.open(store.path) as other:
+        fresh = load_review(other, cid)
     assert review.call == fresh.call
     assert dict(review.decisions) == dict(fresh.decisions)
     assert review.status == fresh.status

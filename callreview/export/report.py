@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence
 
 from ..errors import ModelError
-from ..records import TASKS, Call, Passage, Prediction
-from ..review import Comment, Feedback
+from ..records import TASKS, Call, Passage
+from ..review import CallReview, Comment, Decision, Feedback
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..artifacts import Model
@@ -30,34 +30,6 @@ if TYPE_CHECKING:  # pragma: no cover
 #: where a report's labels come from
 REVIEW = "review"
 MODEL = "model"
-
-_EDIT_KINDS = ("decision", "comment", "feedback", "outcome", "status", "seller")
-
-
-@dataclass(frozen=True)
-class Decision:
-    """A manager's current decision on one passage and task."""
-
-    index: int
-    task: str
-    #: "accept", "relabel" or "skip"
-    action: str
-    #: the label decided (None when skipped)
-    label: str | None
-    #: the model's current prediction for this passage and task, if any
-    predicted: Prediction | None = None
-    reviewer: str | None = None
-    at: str | None = None
-
-    @property
-    def corrected(self) -> bool:
-        """The manager set a label other than the model's."""
-        return self.action == "relabel" and (self.predicted is None or self.predicted.label != self.label)
-
-    def to_json(self) -> dict[str, Any]:
-        return {"index": self.index, "task": self.task, "action": self.action, "label": self.label,
-                "predicted": self.predicted.to_json() if self.predicted else None,
-                "corrected": self.corrected, "reviewer": self.reviewer, "at": self.at}
 
 
 @dataclass(frozen=True)
@@ -207,27 +179,17 @@ def from_call(call: Call, *, human_labels: Mapping[tuple[int, str], str | None] 
 
 def from_store(store: "Store", call_id: str, *, team: Sequence[Call] | None = None,
                taxonomy: "Taxonomy | None" = None) -> ReportData:
-    """The report of a stored review: the call as the manager sees it, with their
-    decisions, comments and feedback."""
+    """The report of a stored review (:meth:`Store.review`): the call as the manager sees
+    it, with their decisions, comments and feedback."""
+    return from_review(store.review(call_id), team=team, taxonomy=taxonomy)
+
+
+def from_review(review: CallReview, *, team: Sequence[Call] | None = None,
+                taxonomy: "Taxonomy | None" = None) -> ReportData:
+    """The report of a call's review as the store derived it."""
     from ..metrics import call_metrics
 
-    call = store.get_call(call_id)
-    history = store.history(call_id)
-    live = [e for e in history if e.kind != "undo" and not e.undone]
-    decisions: dict[tuple[int, str], Decision] = {}
-    for e in live:
-        if e.kind == "decision" and e.index is not None and e.task and e.action:
-            pred = call.passages[e.index].predictions.get(e.task) if 0 <= e.index < len(call.passages) else None
-            decisions[(e.index, e.task)] = Decision(e.index, e.task, e.action, e.value, pred, e.reviewer, e.at)
-    edits = [e for e in live if e.kind in _EDIT_KINDS]
-    statuses = [e.value for e in edits if e.kind == "status"]
-    if statuses and statuses[-1]:
-        status = statuses[-1]
-    elif any(e.kind in ("decision", "comment", "feedback", "outcome") for e in edits):
-        status = "in_progress"
-    else:
-        status = "new"
-    reviewers = tuple(dict.fromkeys(e.reviewer for e in edits if e.reviewer))
+    call, decisions = review.call, review.decisions
     # a label the manager decided is a person's label: the metrics count it as measured,
     # not as the model's estimate, even where the manager accepted the model's label
     decided = call.with_passages(
@@ -237,14 +199,14 @@ def from_store(store: "Store", call_id: str, *, team: Sequence[Call] | None = No
         call=call,
         metrics=call_metrics(decided, taxonomy),
         origin=REVIEW,
-        feedback=store.feedback(call_id),
-        comments=tuple(store.comments(call_id)),
-        decisions=decisions,
+        feedback=review.feedback,
+        comments=review.all_comments,
+        decisions=dict(decisions),
         human_labels={k: d.label for k, d in decisions.items()},
         coaching=_coaching(call, team, taxonomy),
-        status=status,
-        reviewers=reviewers,
-        reviewed_at=max((e.at for e in edits), default=None),
+        status=review.status,
+        reviewers=review.reviewers,
+        reviewed_at=review.reviewed_at,
         model_id=_model_id(call),
     )
 

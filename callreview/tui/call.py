@@ -16,7 +16,6 @@ from textual.widgets import DataTable, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..records import TASKS
-from ..review import Comment
 from ..taxonomy import default_taxonomy
 from . import messages as msg
 from .keybar import KeyBar, group
@@ -26,7 +25,7 @@ from .widgets import METHOD_LEGEND, PassageStrip, StageBar, TranscriptTable, cli
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..insights import CoachingPoint
-    from ..session import CallReview
+    from ..review import CallReview
 
 
 def label_choices(app, task: str, review: "CallReview | None" = None) -> list[str]:
@@ -326,27 +325,44 @@ class CallScreen(Screen):
             self.notify("Filters cleared to show that passage", timeout=2)
         self._refresh_strip()
 
-    def _after_edit(self, index: int) -> None:
+    def reread(self, index: int | None = None, *, all_rows: bool = False) -> None:
+        """After an edit: show the review as the store now holds it (asked for, not worked
+        out here), on the row of passage ``index`` (every row with ``all_rows``), in the
+        header, the passage strip and the feedback; the context if its inputs changed."""
+        store = self.app.store
+        review = self.app.guarded(lambda: store.review(self.call_id)) if store is not None else None
+        if review is None:
+            return
+        self.review = review
         self._seen_writes = self.app.writes
         table = self.query_one(TranscriptTable)
-        table.update_passage(self.review, index)
+        if all_rows:
+            table.show(review, self.shown_indices(), keep_cursor=True)
+        elif index is not None:
+            table.update_passage(review, index)
         self._refresh_header()
         self._refresh_strip()
+        self._refresh_feedback()
         self.compute_context()
 
     # ---------------------------------------------------------- editing
 
-    def decide(self, index: int, task: str, action: str, label: str | None = None) -> bool:
+    def _write(self, fn) -> bool:
+        """One edit of this call in the store (``fn(store)``); False when it was refused."""
         store = self.app.store
         if store is None or self.review is None:
             return False
-        ok = self.app.write(lambda: store.decide(self.call_id, index, task, action, label,
-                                                   reviewer=self.app.reviewer))
-        if ok is None:
-            return False
-        self.review = self.review.with_decision(index, task, action, label)
-        self._after_edit(index)
-        return True
+        return self.app.write(lambda: fn(store)) is not None
+
+    def _decide(self, index: int, task: str, action: str, label: str | None = None) -> bool:
+        return self._write(lambda store: store.decide(self.call_id, index, task, action, label,
+                                                      reviewer=self.app.reviewer))
+
+    def decide(self, index: int, task: str, action: str, label: str | None = None) -> bool:
+        ok = self._decide(index, task, action, label)
+        if ok:
+            self.reread(index)
+        return ok
 
     def accept(self, index: int) -> int:
         """Accept the model's label for every task of the passage not decided yet."""
@@ -357,13 +373,19 @@ class CallScreen(Screen):
             return 0
         if not todo:
             self.notify("Already reviewed: relabel with b or s, or undo with u", timeout=2)
-        return sum(self.decide(index, t, "accept") for t in todo)
+        done = sum(self._decide(index, t, "accept") for t in todo)
+        if done:
+            self.reread(index)
+        return done
 
     def skip(self, index: int) -> int:
         p = self.review.call.passages[index]
         tasks = [t for t in TASKS if t in p.predictions or p.label(t)]
         todo = [t for t in tasks if (d := self.review.decision(index, t)) is None or d.action != "skip"]
-        return sum(self.decide(index, t, "skip") for t in todo)
+        done = sum(self._decide(index, t, "skip") for t in todo)
+        if done:
+            self.reread(index)
+        return done
 
     def relabel(self, index: int, task: str, then=None) -> None:
         from .dialogs import Picker
@@ -392,14 +414,10 @@ class CallScreen(Screen):
         from .dialogs import Prompt
 
         def done(text: str | None) -> None:
-            store = self.app.store
-            if text and text.strip() and store is not None and self.review is not None:
-                eid = self.app.write(lambda: store.comment(self.call_id, index, text, reviewer=self.app.reviewer))
-                if eid is not None:
-                    self.review = self.review.with_comment(
-                        Comment(eid, self.call_id, index, text.strip(), self.app.reviewer, ""))
-                    self._after_edit(index)
-                    self.notify(f"Comment saved on passage {index}", timeout=2)
+            if text and text.strip() and self._write(
+                    lambda store: store.comment(self.call_id, index, text, reviewer=self.app.reviewer)):
+                self.reread(index)
+                self.notify(f"Comment saved on passage {index}", timeout=2)
             if then is not None:
                 then()
 
@@ -407,56 +425,36 @@ class CallScreen(Screen):
                                     keep=done), done)
 
     def set_outcome(self, outcome: str | None) -> bool:
-        store = self.app.store
-        if store is None or self.review is None:
+        if self.review is None:
             return False
         if outcome == self.review.call.outcome:
             return True
-        if self.app.write(lambda: store.set_outcome(self.call_id, outcome, reviewer=self.app.reviewer)) is None:
+        if not self._write(lambda store: store.set_outcome(self.call_id, outcome, reviewer=self.app.reviewer)):
             return False
-        self.review = self.review.with_outcome(outcome)
-        self._seen_writes = self.app.writes
-        self._refresh_header()
-        self.compute_context()
+        self.reread()
         return True
 
     def set_status(self, status: str) -> bool:
-        from dataclasses import replace
-
-        store = self.app.store
-        if store is None or self.review is None or status == self.review.status:
+        if self.review is None or status == self.review.status:
             return False
-        if self.app.write(lambda: store.set_status(self.call_id, status, reviewer=self.app.reviewer)) is None:
+        if not self._write(lambda store: store.set_status(self.call_id, status, reviewer=self.app.reviewer)):
             return False
-        self.review = replace(self.review, status=status)
-        self._seen_writes = self.app.writes
-        self._refresh_header()
+        self.reread()
         return True
 
     def save_feedback(self, fields: dict[str, str | None], outcome: str | None, done: bool) -> None:
-        from dataclasses import replace
-
-        from ..review import Feedback
-
-        store = self.app.store
-        if store is None or self.review is None:
+        if self.review is None:
             return
         old = self.review.feedback.as_dict()
         changed = {k: v for k, v in fields.items() if (v or "").strip() != (old.get(k) or "")}
-        if changed:
-            if self.app.write(lambda: store.set_feedback(self.call_id, reviewer=self.app.reviewer,
-                                                           **changed)) is not None:
-                merged = {**old, **{k: ((v or "").strip() or None) for k, v in changed.items()}}
-                status = "in_progress" if self.review.status == "new" else self.review.status
-                self.review = replace(self.review, feedback=Feedback(**merged), status=status)
-                self._seen_writes = self.app.writes
+        if changed and self._write(lambda store: store.set_feedback(self.call_id, reviewer=self.app.reviewer,
+                                                                    **changed)):
+            self.reread()
         self.set_outcome(outcome)
         if done and self.review.status != "done":
             self.set_status("done")
         elif not done and self.review.status == "done":
             self.set_status("in_progress")
-        self._refresh_header()
-        self._refresh_feedback()
 
     # ---------------------------------------------------------- actions
 

@@ -116,7 +116,7 @@ class LibraryScreen(Screen):
             unsure = Text(str(c.n_unsure), style="bold #d7301f" if c.n_unsure else "dim")
             table.add_row(
                 Text(c.title or c.call_id), c.seller or "—", c.added_at[:10], outcome_text(c.outcome),
-                status_text(c.status), unsure, f"{c.n_decided}/{c.n_passages}", key=c.call_id)
+                status_text(c.status), unsure, f"{c.n_reviewed}/{c.n_passages}", key=c.call_id)
         if current is not None:
             for i, c in enumerate(rows):
                 if c.call_id == current:

@@ -14,8 +14,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..artifacts import Model
     from ..records import Call
-    from ..review import StoredCall
-    from ..session import CallContext, CallReview, RetrainResult
+    from ..review import CallReview, StoredCall
+    from ..session import CallContext, RetrainResult
 
 
 class Failed(Message):

@@ -147,16 +147,9 @@ class PassageScreen(ModalScreen[None]):
             self.owner.comment(self.index, then=self._then)
 
     def action_undo(self) -> None:
-        store = self.app.store
         if self.app.undo_last(self.owner.call_id) is None:
             return
-        from ..session import load_review
-
-        review = self.app.guarded(lambda: load_review(store, self.owner.call_id))
-        if review is not None:
-            self.owner.review = review
-            self.owner._after_edit(self.index)
-            self.owner.query_one("TranscriptTable").show(review, self.owner.shown_indices(), keep_cursor=True)
+        self.owner.reread(self.index, all_rows=True)
         self.paint()
 
     def action_move(self, step: int) -> None:

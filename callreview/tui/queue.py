@@ -14,7 +14,6 @@ from textual.widgets import Header, Static
 
 from ..metrics import format_time
 from ..records import TASKS
-from ..review import Comment
 from . import messages as msg
 from .keybar import KeyBar
 from .labels import MARK_HELP, chip, readable, readable_message
@@ -22,8 +21,7 @@ from .status import ModelStatus
 from .widgets import clip, prediction_lines
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..review import QueueItem
-    from ..session import CallReview
+    from ..review import CallReview, QueueItem
 
 LIMIT = 500
 
@@ -198,12 +196,16 @@ class QueueScreen(Screen):
         store = self.app.store
         ok = self.app.write(lambda: store.decide(item.call_id, item.index, task, action, label,
                                                    reviewer=self.app.reviewer))
-        if ok is None:
-            return False
-        review = self.reviews.get(item.call_id)
+        return ok is not None
+
+    def _reread(self, call_id: str) -> None:
+        """After an edit: the call's review as the store now holds it."""
+        store = self.app.store
+        review = self.app.guarded(lambda: store.review(call_id)) if store is not None else None
         if review is not None:
-            self.reviews[item.call_id] = review.with_decision(item.index, task, action, label)
-        return True
+            self.reviews[call_id] = review
+        else:
+            self.reviews.pop(call_id, None)
 
     def _next(self, item: "QueueItem") -> None:
         self.done_here += 1
@@ -216,7 +218,9 @@ class QueueScreen(Screen):
         if item is None or review is None:
             return
         todo = [t for t in review.undecided(item.index) if t in item.predictions]
-        if all(self._decide(item, t, action) for t in todo):
+        answered = all(self._decide(item, t, action) for t in todo)
+        self._reread(item.call_id)
+        if answered:
             self._next(item)
 
     def action_accept(self) -> None:
@@ -237,6 +241,7 @@ class QueueScreen(Screen):
 
         def picked(label: str | None) -> None:
             if label is not None and self._decide(item, task, "relabel", label):
+                self._reread(item.call_id)
                 self.notify(f"{readable(task)}: {readable(label)}", timeout=2)
                 self._next(item)
 
@@ -257,10 +262,8 @@ class QueueScreen(Screen):
                 eid = self.app.write(lambda: store.comment(item.call_id, item.index, text,
                                                              reviewer=self.app.reviewer))
                 if eid is not None:
-                    review = self.reviews.get(item.call_id)
-                    if review is not None:
-                        self.reviews[item.call_id] = review.with_comment(
-                            Comment(eid, item.call_id, item.index, text.strip(), self.app.reviewer, ""))
+                    if item.call_id in self.reviews:
+                        self._reread(item.call_id)
                     self.notify("Comment saved", timeout=2)
                     self.paint()
 

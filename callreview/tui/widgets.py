@@ -17,7 +17,7 @@ from .labels import MARK_STYLE, MARKS, chip, percent, readable, readable_message
 if TYPE_CHECKING:  # pragma: no cover
     from ..metrics import CallMetrics, Metric, StageSpan
     from ..records import Passage
-    from ..session import CallReview
+    from ..review import CallReview
 
 LABEL_WIDTH = 20
 #: widths of the fixed transcript columns (the passage column takes the rest)
