@@ -137,6 +137,18 @@ class Predictor:
         C[C < 0.02] = 0.0  # a label the first pass gives under 2% says nothing; keeps the matrix sparse
         return C, names
 
+    #: the sentence-boundary classifier of :mod:`callreview.segment` (None: split nothing)
+    boundary_: Any = None
+
+    def first_pass(self, calls: Sequence[Call], task: str) -> np.ndarray:
+        """First-pass probabilities of ``task`` for every passage of the calls, in order
+        (columns: the task's labels)."""
+        tm = self.models_[task]
+        X = self._local(call_features(calls))
+        if tm.first is None:
+            return np.ones((X.shape[0], len(tm.labels)))
+        return self._aligned(tm.first, tm.labels, X)
+
     def _with_context(self, X, C_ctx: np.ndarray, tm: TaskModel):
         """Local features plus the context features, scaled by the task's context weight
         (sequential tasks have their own: their decoding already sees the neighbours)."""
@@ -501,6 +513,11 @@ def compile_arrays(clf) -> dict[str, np.ndarray]:
             if v is not None:
                 arrays[f"{t}.{key}"] = np.asarray(v)
         tasks.append(spec)
+    boundary = getattr(clf, "boundary_", None)
+    if boundary is not None:
+        arrays["boundary.classes"] = np.asarray([int(c) for c in boundary.classes_], dtype=np.int64)
+        arrays["boundary.coef"] = np.asarray(boundary.coef_, dtype=np.float64)
+        arrays["boundary.intercept"] = np.asarray(boundary.intercept_, dtype=np.float64)
     arrays["feature_names"] = _pack([str(n) for n in clf.feature_names_])
     arrays["is_context"] = np.asarray(clf._is_context, dtype=bool)
     arrays["showable"] = np.asarray(clf._showable, dtype=bool)
@@ -555,6 +572,8 @@ def load_compiled(path: Path) -> CompiledClassifier:
         clf.models_[name] = TaskModel(labels=tuple(t["labels"]), first=lin["first"], second=lin["second"],
                                       sequence=bool(t["sequence"]), temperature=float(t.get("temperature", 1.0)),
                                       **extra)
+    if "boundary.coef" in a:
+        clf.boundary_ = Linear(a["boundary.classes"], a["boundary.coef"], a["boundary.intercept"])
     clf.feature_names_ = np.array(_unpack(a["feature_names"]), dtype=object)
     clf._is_context = a["is_context"]
     clf._showable = a["showable"]
@@ -654,3 +673,12 @@ def check_compiled(clf: CompiledClassifier) -> None:
                  f"{t} has stage transitions but no start or prior probabilities")
         temp = tm.temperature
         need(temp is None or (bool(np.isfinite(temp)) and temp > 0), f"the temperature of {t} is {temp}")
+    boundary = getattr(clf, "boundary_", None)
+    if boundary is not None:
+        from .segment import TASK, n_boundary_features
+
+        need(TASK in clf.tasks_, f"a sentence-boundary classifier but no {TASK} task")
+        width = n_boundary_features(len(clf.models_[TASK].labels))
+        shape("boundary.classes", boundary.classes_, (2,))
+        shape("boundary.coef", boundary.coef_, (1, width))
+        shape("boundary.intercept", boundary.intercept_, (1,))

@@ -81,6 +81,15 @@ def split_turns(calls: Sequence[Call], model: "Model") -> list[Call]:
     return out
 
 
+#: the features beside the two sides' probabilities and their difference (see boundary_features)
+_EXTRA_FEATURES = 10
+
+
+def n_boundary_features(n_labels: int) -> int:
+    """How many features :func:`boundary_features` gives for a task of ``n_labels`` labels."""
+    return 3 * n_labels + _EXTRA_FEATURES
+
+
 def boundary_features(P, fcall: Call, left: int, right: int, turn_rows: Sequence[int]):
     """The features of the sentence boundary between fine passages ``left`` and ``right``
     (rows of ``P``, the first-pass probabilities of ``fcall``'s passages), inside the turn
