@@ -391,10 +391,15 @@ BELOW_RANGE = "below_successful_range"
 ABOVE_RANGE = "above_successful_range"
 
 #: a point resting on single passages is a verdict only when the labels it rests on are at
-#: least this sure (the model's calibrated probability); otherwise it is something to check
-SURE = 0.8
+#: least this sure (the model's calibrated probability); otherwise it is something to check.
+#: This and RATE_MARGIN_SD were chosen on a training writer held out of a model's training
+#: (coaching agreement with that writer's true labels), never on corpora/heldout.
+SURE = 0.9
 #: distance outside the successful range counts up to this many interquartile ranges
 MAX_DISTANCE = 3.0
+#: a rate point is a finding when the call's count, as the model's confidences spread it
+#: (its expected value give or take this many standard deviations), is outside the range
+RATE_MARGIN_SD = 2.0
 
 
 @dataclass(frozen=True)
@@ -486,7 +491,8 @@ RANKING = (
     "point appears only where the team's successful calls differ from the others with a 95% bootstrap "
     "interval that excludes zero, and only in that direction (fewer than the successful calls' middle "
     "half of a behavior they have more of, or more of one they have less of); it is a verdict when the "
-    "call is outside that range both by its labels and by the labels' expected count, and it is ranked "
+    "call is outside that range both by its labels and by the labels' expected count give or take two "
+    "standard deviations (the model's confidences spread over the passages), and it is ranked "
     "by the team difference times the distance outside the range (in interquartile ranges, up to 3), "
     "halved for buyer behaviors (not directly coachable)."
 )
@@ -640,8 +646,10 @@ def coach(call: Call, team: Iterable[Call], taxonomy: Taxonomy | None = None, *,
             below = more and count < lo
             if not (below or (fewer and count > hi)):
                 continue
-            expected = sum(label_probability(p, {lab}) for p in call.passages)
-            sure = expected < lo if below else expected > hi
+            probs = [label_probability(p, {lab}) for p in call.passages]
+            expected = sum(probs)
+            spread = RATE_MARGIN_SD * math.sqrt(sum(q * (1.0 - q) for q in probs))
+            sure = expected + spread < lo if below else expected - spread > hi
             iqr = max(hi - lo, 1.0)
             dist = min((lo - count) / iqr if below else (count - hi) / iqr, MAX_DISTANCE)
             score = abs(float(diff[j])) * dist
