@@ -208,3 +208,39 @@ async def test_the_call_screen_and_the_library_agree_on_progress_status_and_unsu
         review = store.review(CALL)
     assert (summary.n_reviewed, summary.n_decided, summary.status) == (1, 4, "in_progress")
     assert (review.n_reviewed, review.n_unsure) == (summary.n_reviewed, summary.n_unsure)
+
+
+async def test_coaching_is_recomputed_off_the_ui_thread_only_when_labels_outcome_or_team_change(
+        tmp_path, monkeypatch):
+    import threading
+
+    import callreview.session
+
+    computed: list[tuple[str, bool]] = []
+    real = callreview.session.call_context
+
+    def counting(call, team):
+        computed.append((threading.current_thread().name, team is not None))
+        return real(call, team)
+
+    monkeypatch.setattr(callreview.session, "call_context", counting)
+    app = make_test_app(tmp_path / "reviews.sqlite3", [VTT])
+    async with app.run_test(size=SIZE) as pilot:
+        await open_call(pilot)
+        assert computed and computed[-1][1]  # with the team
+        assert all(name != threading.main_thread().name for name, _ in computed)
+        before = len(computed)
+        await pilot.press("a")  # the model's labels accepted: the labels stay as they were
+        await pilot.press("c", *"Nice", "enter")
+        await pilot.press("d")
+        await wait_workers(pilot)
+        assert len(computed) == before
+        await pilot.press("b")
+        await pilot.press(app.screen.key_of["rapport"])
+        await wait_workers(pilot)
+        assert len(computed) == before + 1
+        await pilot.press("o")
+        await pilot.press(app.screen.key_of["advance"])
+        await wait_workers(pilot)
+        assert len(computed) == before + 2
+        assert "Advance" in screen_text(app)

@@ -95,6 +95,8 @@ class CallScreen(Screen):
         self._context_choice: bool | None = None
         #: how many times the context was asked for (only the latest answer is shown)
         self._context_asked = 0
+        #: what the latest context asked for was computed from: (the call, the team)
+        self._context_inputs: tuple | None = None
 
     # ------------------------------------------------------------- layout
 
@@ -177,11 +179,18 @@ class CallScreen(Screen):
         self.compute_context()
 
     def compute_context(self) -> None:
+        """Metrics and coaching points in a worker, when what they are computed from (the
+        call: its labels, outcome...; and the team) differs from the last time: a comment,
+        an accepted label, feedback or a status leaves them as they are."""
         from ..session import call_context
 
         if self.review is None:
             return
         call, team = self.review.call, self.app.team
+        last = self._context_inputs
+        if last is not None and last[1] is team and last[0] == call:
+            return
+        self._context_inputs = (call, team)
         self._context_asked += 1
         asked = self._context_asked
 
