@@ -81,8 +81,12 @@ def test_report_with_too_few_calls_in_a_group_says_so_instead_of_comparing():
     assert all(b.diff is None and b.ci_low is None for b in report.behaviors)
     data = json.loads(json.dumps(report.to_json()))
     assert data["n_success"] == 4 and data["n_other"] == 12
-    assert all(b["diff"] is None and b["success_mean"] is None and b["note"] == TOO_FEW
+    assert all(b["diff"] is None and b["p_value"] is None and not b["supported"] and b["note"] == TOO_FEW
                for b in data["behaviors"])
+    # below the minimum the rows still describe the calls (means and counts), nothing more
+    imp = report.get("implication_question")
+    assert imp.success_count > imp.other_count and imp.success_with == 4
+    assert "nothing is compared" in report.note and "nothing is compared" in report.summary()[0]
 
 
 def test_minimum_calls_per_group_is_a_parameter():
@@ -280,7 +284,7 @@ def test_no_rate_point_goes_against_the_direction_the_team_supports():
     calls = read_corpus(default_corpus_dir())
     seen = 0
     for call in calls[::3]:
-        for p in coach(call, calls, n_boot=400).points:
+        for p in coach(call, calls, n_perm=400).points:
             if p.kind == BELOW_RANGE:
                 assert p.ci_low > 0 and p.count < p.range_low, p
                 seen += 1

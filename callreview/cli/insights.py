@@ -179,25 +179,60 @@ def _plain(x: float | None) -> str:
     return "-" if x is None else f"{x:.1f}"
 
 
-def render_report(r: "OutcomeReport") -> str:
-    lines = [f"{r.n_success} successful calls ({', '.join(r.success_outcomes)}) against {r.n_other} others; "
-             f"{r.n_excluded} excluded" + (f" ({', '.join(f'{k}: {v}' for k, v in r.excluded.items())})"
-                                           if r.excluded else "")]
-    lines.append(f"behavior rates {r.unit} per call; diff = successful - other; "
-                 f"{r.confidence:.0%} CI from {r.n_boot} bootstrap resamples (seed {r.seed})")
-    lines.append("these are correlations in these calls, not causes")
-    if r.note:
-        lines.append(r.note)
-    lines.append("")
-    width = max([len(b.label) for b in r.behaviors] + [8])
-    lines.append(f"{'behavior':<{width}}  {'success':>8}  {'other':>8}  {'diff':>7}  {'95% CI':>16}  {'n':>9}")
-    for b in r.by_difference():
+def _q(b) -> str:
+    return "-" if b.q_value is None else f"{b.q_value:.3f}" + ("*" if b.excludes_zero else "")
+
+
+def _table(rows, width: int, fmt=_plain) -> list[str]:
+    out = [f"{'':<{width}}  {'success':>8}  {'other':>8}  {'diff':>7}  {'interval':>16}  {'q':>7}  {'n':>9}"]
+    for b in rows:
+        n = f"{b.n_success}/{b.n_other}"
         if b.compared:
             ci = f"[{_signed(b.ci_low)}, {_signed(b.ci_high)}]"
-            lines.append(f"{b.label:<{width}}  {_plain(b.success_mean):>8}  {_plain(b.other_mean):>8}  "
-                         f"{_signed(b.diff):>7}  {ci:>16}  {f'{b.n_success}/{b.n_other}':>9}")
+            out.append(f"{b.label:<{width}}  {fmt(b.success_mean):>8}  {fmt(b.other_mean):>8}  "
+                       f"{_signed(b.diff):>7}  {ci:>16}  {_q(b):>7}  {n:>9}")
         else:
-            lines.append(f"{b.label:<{width}}  {'too few calls to compare':>44}  {f'{b.n_success}/{b.n_other}':>9}")
+            out.append(f"{b.label:<{width}}  {fmt(b.success_mean):>8}  {fmt(b.other_mean):>8}  "
+                       f"{'nothing compared':>33}  {n:>9}")
+    return out
+
+
+def _pct_cell(x: float | None) -> str:
+    return "-" if x is None else f"{x:.0f}%"
+
+
+def render_report(r: "OutcomeReport") -> str:
+    from ..insights import SEQUENCE
+
+    lines = list(r.summary())
+    lines.append("")
+    lines.append(f"{r.n_success} successful calls ({', '.join(r.success_outcomes)}) against {r.n_other} others; "
+                 f"{r.n_excluded} excluded" + (f" ({', '.join(f'{k}: {v}' for k, v in r.excluded.items())})"
+                                               if r.excluded else ""))
+    if r.note:
+        lines.append(r.note)
+    else:
+        lines.append(f"behavior rates {r.unit} per call; diff = successful - other; p from a permutation test of "
+                     f"the calls' outcomes ({r.n_perm} permutations, seed {r.seed}); q = Benjamini-Hochberg over "
+                     f"the {r.n_tests} comparisons, * = supported (q <= {r.alpha:.2f}); intervals "
+                     f"{r.interval_confidence:.1%}, adjusted for the comparisons so they exclude zero exactly "
+                     "where * holds")
+    lines.append("these are correlations in these calls, not causes")
+    lines.append("")
+    width = max([len(b.label) for b in r.rows()] + [8])
+    head = _table(r.by_difference(), width)
+    lines.append(f"{'behavior':<{width}}" + head[0][width:])
+    lines += head[1:]
+    if r.sequences:
+        lines.append("")
+        lines.append("how behaviors work together (sequences inside the call; n: calls each applies to)")
+        for b in r.sequences:
+            lines.append(f"  {b.label}: {SEQUENCE[b.label].name}"
+                         + (" (% of steps per call)" if b.kind == "share" else " (passages per call)"))
+        seq = _table(r.sequences, width, _pct_cell)
+        lines.append(f"{'sequence':<{width}}" + seq[0][width:])
+        for b, line in zip(r.sequences, seq[1:]):
+            lines.append(line if b.kind == "share" else _table([b], width)[1])
     return "\n".join(lines)
 
 
