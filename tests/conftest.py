@@ -10,6 +10,24 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_data_folder(tmp_path_factory):
+    """Every test runs with a data folder of its session's own: models trained by tests, the
+    trust record and the current-model pointer never touch the user's real data folder."""
+    import os
+
+    saved = {k: os.environ.get(k) for k in ("CALLREVIEW_DATA", "CALLREVIEW_MODEL", "CALLREVIEW_STORE")}
+    os.environ["CALLREVIEW_DATA"] = str(tmp_path_factory.mktemp("callreview-data"))
+    os.environ.pop("CALLREVIEW_MODEL", None)
+    os.environ.pop("CALLREVIEW_STORE", None)
+    yield
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
+
+
 @pytest.fixture(scope="session")
 def small_corpus():
     """Twelve calls of the default corpus, of every style and outcome."""

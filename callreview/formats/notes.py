@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..records import Call
 from ..roles import name_key
@@ -50,7 +50,7 @@ address respond answer schedule set review outline describe emphasize emphasise 
 point reframe acknowledge confirm check dig request counter discount discuss tell email call
 invite promise give provide prepare draft build frame handle tie connect calculate estimate
 model compare reference mirror validate qualify test challenge push close pull screen-share
-screenshare loop thank chat apologize apologise play catch reach greet congratulate""".split())
+screenshare loop thank chat apologize apologise play catch reach greet congratulate book start run""".split())
 BUYER_VERBS = frozenset("""
 worry concern complain want need use have prefer like love hate struggle plan agree decline
 object refuse hesitate wonder expect budget own lose spend pay employ rely depend consider
@@ -59,13 +59,13 @@ flag admit grumble wish hope prioritize prioritise choose pick sign commit appro
 accept deny lack miss currently""".split())
 #: verbs that make a named subject the seller's colleague ("Sanjay showed ...")
 PRESENTING = frozenset("show demo demonstrate present walk explain propose offer quote pitch recap summarize "
-                       "summarise position highlight outline play".split())
+                       "summarise position highlight outline play run".split())
 #: two-word seller actions whose verb alone is ambiguous ("ran through", "went over")
 SELLER_PHRASES = frozenset({("run", "through"), ("go", "over"), ("go", "through"), ("go", "thru"),
                             ("take", "through"), ("push", "for"), ("lay", "out"), ("talk", "through")})
 SELLER_START = re.compile(
     r"^(?:todo\b|to-do\b|next(?:\s+steps?)?\s*[:\-]|note to self|nb\b|note\s*:|reminder|task\b|f/u\b"
-    r"|follow[\s-]?up\b|agenda\b|small\s+talk|chit[\s-]?chat|ballpark|recap|risk\b|crm\b|lead\s*->)",
+    r"|follow[\s-]?up\b|agenda\b|purpose\b|goal\b|small\s+talk|chit[\s-]?chat|ballpark|recap|risk\b|crm\b|lead\s*->)",
     re.IGNORECASE,
 )
 _WHEN = re.compile(
@@ -84,12 +84,25 @@ manager owner owners procurement legal finance ops everyone both team gm founder
 head lead admin engineer engineers user users staff""".split())
 OTHER_START = re.compile(
     r"^(?:(?:attendees?|attending|present|participants?|people|on\s+(?:the\s+)?call|location|where|venue"
-    r"|when|time|date|via|cc)\s*:"
+    r"|when|time|date|via|cc|on|reached|attended|spoke\s+(?:to|with)|status|outcome|result|next\s+call)\s*:"
     r"|(?:attendees?|participants?)\b"
     r"|(?:met|call|meeting|mtg|spoke|zoom|teams)\s+(?:with|w/)"
     r"|on[\s-]?site\s+(?:at|in|w/|with)|onsite\b)",
     re.IGNORECASE,
 )
+#: how a note-taker writes the call's result: "ADVANCE - mtg 3/11", "No sale. Not a fit", "ORDER - signed"
+_OUTCOME_LINE = re.compile(r"^(?:advance|order|continuation|no[\s_-]?sale|won|lost)\b\s*[-:.,–—(]", re.IGNORECASE)
+#: words a section heading of notes is made of ("Pilot recap", "-- Next steps --", "Concerns")
+_HEADING_WORDS = frozenset("""opening intro intros introduction discovery demo presentation pricing price concerns
+objections objection next steps step decision decisions discussion outcome outcomes background setup recap summary
+pain pains needs notes agenda attendees action actions items follow followup up status situation questions close
+closing wrap wrap-up results pilot call meeting their our the and of what we learned heard offered asked they said
+risks risk timeline budget competition current state issues issue takeaways todo proposal proposals terms
+year in review what's changing for them next-steps overview context history commercials""".split())
+#: a line listing who attended: two or more "Name (title)" entries
+_ROSTER = re.compile(r"^(?:[^,;()]{2,40}\([^()]{1,40}\)\s*[,;&]\s*){1,}[^,;()]{2,40}\([^()]{1,40}\)\.?\s*(?:[,;&].*)?$")
+#: the seller's questions and the buyer's answers written as "Q: ..." / "A: ..."
+_QA = re.compile(r"^(q|a)\s*[:.)-]\s*", re.IGNORECASE)
 _DATE_ONLY = re.compile(
     r"^(?:(?:mon|tue|wed|thu|fri|sat|sun)\w*,?\s*)?(?:\d{1,4}[/.-]\d{1,2}(?:[/.-]\d{1,4})?"
     r"|\d{1,2}\s+[a-z]{3,9}\.?(?:\s+\d{2,4})?|[a-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?(?:\s+\d{2,4})?)"
@@ -189,22 +202,52 @@ def _lemma(word: str) -> str:
 
 
 #: words skipped before the verb of a telegraphic line ("Also asked ...", "Then showed ...")
-_SKIP_WORDS = frozenset("also then later briefly quickly again still already finally just to will would "
+_SKIP_WORDS = frozenset("also then later briefly quickly quick brief again still already finally just to will would "
                         "and so after before first next".split())
+
+
+def _is_heading(body: str) -> bool:
+    """A section heading without a colon: a few heading words, maybe between dashes or stars."""
+    core = body.strip(" -=*_#~").strip()
+    words = core.casefold().replace("/", " ").replace("&", " ").split()
+    return 0 < len(words) <= 4 and not any(ch.isdigit() for ch in core) and all(w in _HEADING_WORDS for w in words)
+
+
+def _body(text: str) -> str:
+    body = text.strip()
+    m = BULLET.match(body)
+    if m and m.group(0).strip() and m.end() < len(body):
+        body = body[m.end():]
+    return body.lstrip("#").strip()
+
+
+def _explicit_role(body: str) -> str | None:
+    """The role a line's form alone gives, before who it names: the note-taker's own lines
+    (attendees, headings, the result) are ``other``; ``Q:`` is the seller's question and
+    ``A:`` the buyer's answer."""
+    if not body:
+        return "other"
+    if OTHER_START.match(body) or _DATE_ONLY.match(body) or _HEADING.match(body) or _is_heading(body) \
+            or _OUTCOME_LINE.match(body) or _ROSTER.match(body) or len(_NAMED_TITLE.findall(body)) >= 2 \
+            or (re.match(r"^(?:w/|with)\s", body, re.IGNORECASE) and "(" in body):
+        return "other"
+    qa = _QA.match(body)
+    if qa:
+        return "seller" if qa.group(1).casefold() == "q" else "buyer"
+    return None
+
+
+#: "Stuart Kemp (maint mgr)": a person with a title, as attendee lines list them
+_NAMED_TITLE = re.compile(r"[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+)*\s*\([^()]{1,40}\)")
 
 
 def line_role(text: str, seller_names: Iterable[str] = (), *, first: bool = False) -> str:
     """The role of one note line (rules in the module docstring); ``first`` is True for
     the first note line after the header."""
-    body = text.strip()
-    m = BULLET.match(body)
-    if m and m.group(0).strip() and m.end() < len(body):
-        body = body[m.end():]
-    body = body.lstrip("#").strip()
-    if not body:
-        return "other"
-    if OTHER_START.match(body) or _DATE_ONLY.match(body) or _HEADING.match(body):
-        return "other"
+    body = _body(text)
+    explicit = _explicit_role(body)
+    if explicit:
+        return explicit
     if first and _WHEN.search(body):
         return "other"
     if SELLER_START.match(body):
@@ -243,28 +286,38 @@ _REPORTING = frozenset("say mention tell reply respond answer confirm add note a
 
 def _label_of(text: str) -> str | None:
     """Who a ``Name: ...`` note line is about, as one key for every spelling of the label:
-    ``Priya (COO):`` and ``Priya:`` give ``priya``; ``Me:`` gives ``me``. None for other lines."""
+    ``Priya (COO):`` and ``Priya:`` give ``priya``; ``Me:`` gives ``me``. None for other lines,
+    and for a heading (``Proposal:``), a verb (``Recapped: ...``) or ``Q:``/``A:``."""
     m = _SELF_LABEL.match(text)
     label = text[:m.end()].rstrip(": ").strip() if m else (got[0] if (got := split_label(text)) else None)
-    if label is None:
+    if label is None or not text.split(":", 1)[1].strip():
         return None
+    if not m:
+        first = label.split()[0].casefold()
+        if _is_heading(label) or _QA.match(label + ":") or _lemma(first) in SELLER_VERBS | BUYER_VERBS:
+            return None
     return name_key(re.sub(r"\([^()]*\)", " ", label)) or label.casefold()
 
 
-def label_roles(lines: Iterable[str], seller_names: Iterable[str] = ()) -> dict[str, str]:
+def label_roles(lines: Sequence[str], seller_names: Iterable[str] = ()) -> dict[str, str]:
     """The role of each ``Name:`` label of note lines, one role per label: the note-taker
     (``Me:``) and the named sellers are the seller; a label with a customer title
     (``Priya (COO)``) is the buyer; otherwise the verbs of the label's lines vote (asked,
     showed, proposed: seller; wants, worries, agreed: buyer). When no label is the seller
-    that way, the label whose lines most report seller actions is."""
+    that way and nearly every line is labeled, the label whose lines most report seller
+    actions is."""
     sellers = {name_key(n) for n in seller_names}
     seller_tokens = {t for key in sellers for t in key.split()}
     votes: dict[str, Counter[str]] = {}
     fixed: dict[str, str] = {}
+    labeled = 0
+    lines_of: Counter[str] = Counter()
     for line in lines:
         label = _label_of(line)
         if label is None:
             continue
+        labeled += 1
+        lines_of[label] += 1
         head, body = line.split(":", 1)
         v = votes.setdefault(label, Counter())
         key = label
@@ -282,8 +335,12 @@ def label_roles(lines: Iterable[str], seller_names: Iterable[str] = ()) -> dict[
                 v["seller"] += 1
             elif verb in BUYER_VERBS:
                 v["buyer"] += 1
+    # a label on one line only is a topic ("Usage: ..."), not a person, unless it is sure to be one
+    votes = {lab: v for lab, v in votes.items() if lab in fixed or lines_of[lab] >= 2}
     roles = {lab: fixed.get(lab) or ("seller" if v["seller"] > v["buyer"] else "buyer") for lab, v in votes.items()}
-    if roles and "seller" not in roles.values():
+    n_lines = sum(1 for line in lines if line.strip())
+    # when the note-taker writes their own lines without a label, no label is theirs
+    if roles and "seller" not in roles.values() and labeled * 10 >= n_lines * 8:
         best = max(votes, key=lambda lab: (votes[lab]["seller"] - votes[lab]["buyer"], votes[lab]["seller"]))
         if votes[best]["seller"] > 0 and fixed.get(best) != "buyer":
             roles[best] = "seller"
@@ -298,15 +355,15 @@ def read(src: Source, *, known: Iterable[str] = ()) -> Call:
     if m:
         md_title, start = m.group(1), start + 1
     header, skip = read_header(lines[start:])
-    if len(header) < 2 and any(len(v.split()) > 8 for v in header.values()):
+    if len(header) < 2 and "title" not in header and any(len(v.split()) > 8 for v in header.values()):
         header, skip = {}, 0  # a lone long "Customer: ..." is a note line, not a header block
     fields = header_fields(header)
     fields["title"] = fields["title"] or md_title
     sellers = [*known, *([fields["seller"]] if fields["seller"] else [])]
     note_lines = split_lines(lines[start + skip:], start + skip + 1)
-    by_label = label_roles((text for _, text in note_lines), sellers)
-    turns = [Turn(text, None, None, None, n, role=by_label.get(_label_of(text) or "") or
-                  line_role(text, sellers, first=k == 0))
+    by_label = label_roles([text for _, text in note_lines], sellers)
+    turns = [Turn(text, None, None, None, n, role=_explicit_role(_body(text)) or by_label.get(_label_of(text) or "")
+                  or line_role(text, sellers, first=k == 0))
              for k, (n, text) in enumerate(note_lines)]
     if not turns:
         raise src.error("no note lines after the header", line=start + skip + 1,
