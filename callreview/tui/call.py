@@ -19,7 +19,7 @@ from ..records import TASKS
 from ..taxonomy import default_taxonomy
 from . import messages as msg
 from .keybar import KeyBar, group
-from .labels import outcome_text, readable, readable_message, status_text
+from .labels import LOOK_CLASSES, look, outcome_text, readable, readable_message, status_text
 from .status import ModelStatus
 from .widgets import METHOD_LEGEND, PassageStrip, StageBar, TranscriptTable, clip, metrics_table
 
@@ -45,6 +45,7 @@ def label_choices(app, task: str, review: "CallReview | None" = None) -> list[st
 
 class CallScreen(Screen):
     HELP_TITLE = "Call review"
+    COMPONENT_CLASSES = LOOK_CLASSES
     BINDINGS = [
         Binding("enter", "detail", "Detail", tooltip="Open the passage: probabilities, alternatives, why"),
         Binding("a", "accept", "Accept", tooltip="Accept the model's labels and go to the next passage"),
@@ -275,18 +276,18 @@ class CallScreen(Screen):
             active.append(f"text “{self.search}”")
         if active:
             title.append(f"\nshowing {len(table.indices)} of {len(c.passages)} · " + " · ".join(active)
-                         + "  (f: change filter)", style="bold #d95f0e")
+                         + "  (f: change filter)", style=look(self, "filter"))
         self.query_one("#call-title", Static).update(title)
         box = Text()
         box.append("Outcome  ", style="bold")
         box.append_text(outcome_text(c.outcome))
         box.append("   o: change\n", style="dim")
         box.append("Review   ", style="bold")
-        box.append_text(status_text(r.status))
+        box.append_text(status_text(r.status, lambda name: look(self, name)))
         box.append("   d: done\n", style="dim")
         box.append("Progress ", style="bold")
         box.append(f"{r.n_reviewed}/{len(c.passages)} reviewed, ")
-        box.append(f"{r.n_unsure} unsure", style="bold #d7301f" if r.n_unsure else "")
+        box.append(f"{r.n_unsure} unsure", style=look(self, "unsure") if r.n_unsure else "")
         self.query_one("#outcome-box", Static).update(box)
 
     def _refresh_strip(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -13,7 +14,8 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from . import messages as msg
 from .keybar import KeyBar
-from .labels import outcome_text, readable, status_text
+from ..review import STATUSES
+from .labels import LOOK_CLASSES, look, outcome_text, readable, status_text
 from .status import ModelStatus
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -25,8 +27,7 @@ SORTS = (
     ("title", "title", lambda c: (c.title or c.call_id).lower()),
     ("seller", "seller", lambda c: (c.seller or "~").lower()),
     ("outcome", "outcome", lambda c: c.outcome or "~"),
-    ("status", "review status", lambda c: ("new", "in_progress", "done").index(c.status)
-     if c.status in ("new", "in_progress", "done") else 9),
+    ("status", "review status", lambda c: STATUSES.index(c.status) if c.status in STATUSES else 9),
     ("unsure", "most unsure first", lambda c: -c.n_unsure),
 )
 COLUMNS = (("title", "Title"), ("seller", "Seller"), ("added", "Date"), ("outcome", "Outcome"),
@@ -43,6 +44,7 @@ class CallTable(DataTable):
 
 class LibraryScreen(Screen):
     HELP_TITLE = "Library"
+    COMPONENT_CLASSES = LOOK_CLASSES
     BINDINGS = [
         Binding("o", "open", "Open", show=False),
         Binding("slash", "filter", "Filter", key_display="/"),
@@ -112,11 +114,12 @@ class LibraryScreen(Screen):
         current = self.current_call_id()
         table.clear()
         rows = self.shown()
+        styled = partial(look, self)
         for c in rows:
-            unsure = Text(str(c.n_unsure), style="bold #d7301f" if c.n_unsure else "dim")
+            unsure = Text(str(c.n_unsure), style=styled("unsure") if c.n_unsure else "dim")
             table.add_row(
                 Text(c.title or c.call_id), c.seller or "—", c.added_at[:10], outcome_text(c.outcome),
-                status_text(c.status), unsure, f"{c.n_reviewed}/{c.n_passages}", key=c.call_id)
+                status_text(c.status, styled), unsure, f"{c.n_reviewed}/{c.n_passages}", key=c.call_id)
         if current is not None:
             for i, c in enumerate(rows):
                 if c.call_id == current:

@@ -16,7 +16,7 @@ from ..metrics import format_time
 from ..records import TASKS
 from ..review import UNSURE_MARGIN
 from .keybar import KeyBar
-from .labels import MARK_HELP, chip, readable, readable_message
+from .labels import LOOK_CLASSES, MARK_HELP, chip, look, readable, readable_message
 
 if TYPE_CHECKING:  # pragma: no cover
     from .call import CallScreen
@@ -31,6 +31,7 @@ def bar(p: float, width: int = BAR) -> str:
 
 class PassageScreen(ModalScreen[None]):
     HELP_TITLE = "Passage detail"
+    COMPONENT_CLASSES = LOOK_CLASSES
     BINDINGS = [
         Binding("a", "accept", "Accept"),
         Binding("b", "relabel('behavior')", "Behavior"),
@@ -89,10 +90,10 @@ class PassageScreen(ModalScreen[None]):
                 state.append("  the model's label, not reviewed yet" if pred else "  not labeled by a model",
                              style="dim")
             elif d.action == "accept":
-                state.append("  accepted by you", style="#238b45")
+                state.append("  accepted by you", style=look(self, "accepted"))
             elif d.action == "relabel":
                 state.append(f"  relabeled by you (the model said {readable(pred.label) if pred else '—'})",
-                             style="#2171b5")
+                             style=look(self, "yours"))
             else:
                 state.append("  skipped by you: no label", style="dim")
             grid.add_row(Text(readable(task), style="bold underline"), state)
@@ -105,12 +106,12 @@ class PassageScreen(ModalScreen[None]):
             probs.add_column(no_wrap=True)
             probs.add_column(justify="right", no_wrap=True)
             for lab, q in rows:
-                probs.add_row(chip(task, lab, 22), Text(bar(q), style="#6a51a3"), f"{q:.0%}")
+                probs.add_row(chip(task, lab, 22), Text(bar(q), style=look(self, "probability")), f"{q:.0%}")
             grid.add_row("Probabilities", probs)
             margin = pred.margin
             unsure = margin < UNSURE_MARGIN and d is None
             grid.add_row("Confidence", Text(f"{margin:.0%} ahead of the runner-up" + ("  (unsure)" if unsure else ""),
-                                            style="bold #d7301f" if unsure else ""))
+                                            style=look(self, "unsure") if unsure else ""))
             if pred.explanation:
                 why = Text()
                 for e in pred.explanation:

@@ -16,7 +16,7 @@ from ..metrics import format_time
 from ..records import TASKS
 from . import messages as msg
 from .keybar import KeyBar
-from .labels import MARK_HELP, chip, readable, readable_message
+from .labels import LOOK_CLASSES, MARK_HELP, chip, look, readable, readable_message
 from .status import ModelStatus
 from .widgets import clip, prediction_lines
 
@@ -28,6 +28,7 @@ LIMIT = 500
 
 class QueueScreen(Screen):
     HELP_TITLE = "Queue"
+    COMPONENT_CLASSES = LOOK_CLASSES
     BINDINGS = [
         Binding("a", "accept", "Accept"),
         Binding("b", "relabel('behavior')", "Behavior"),
@@ -171,7 +172,7 @@ class QueueScreen(Screen):
             d = review.decision(item.index, task)
             if d is not None:
                 preds.append(f"  ({'accepted' if d.action == 'accept' else d.action + 'ed'} by you)",
-                             style="#238b45")
+                             style=look(self, "accepted"))
             preds.append("\n")
         why = p.predictions.get(item.task)
         if why is not None and why.explanation:

@@ -14,7 +14,7 @@ from textual.widgets import DataTable, Header, ProgressBar, Static
 
 from . import messages as msg
 from .keybar import KeyBar
-from .labels import chip, readable
+from .labels import LOOK_CLASSES, chip, look, readable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..session import RetrainResult
@@ -26,6 +26,7 @@ def _f1(x: float | None) -> str:
 
 class RetrainScreen(Screen):
     HELP_TITLE = "Retrain"
+    COMPONENT_CLASSES = LOOK_CLASSES
     BINDINGS = [
         Binding("k", "keep", "Keep new model"),
         Binding("escape", "discard", "Stay on the old model",
@@ -82,7 +83,7 @@ class RetrainScreen(Screen):
     def _failed(self, event: msg.Failed) -> None:
         if event.job == "retraining":
             self.state = "failed"
-            self.query_one("#retrain-step", Static).update(Text("Retraining stopped.", style="bold #d7301f"))
+            self.query_one("#retrain-step", Static).update(Text("Retraining stopped.", style=look(self, "alert")))
             self.query_one("#retrain-choice", Static).update("esc: back")
             self.refresh_bindings()
         # the app shows the dialog
@@ -115,7 +116,7 @@ class RetrainScreen(Screen):
         for sc in r.scores:
             ch = sc.change
             change = Text("—" if ch is None else f"{ch:+.2f}",
-                          style="" if not ch else ("#238b45" if ch > 0 else "#d7301f"))
+                          style="" if not ch else look(self, "better" if ch > 0 else "worse"))
             table.add_row(readable(sc.task), chip(sc.task, sc.label, 22), _f1(sc.before), _f1(sc.after), change,
                           str(sc.support))
         table.remove_class("hidden")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from .labels import LOOK_CLASSES, look
+
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
@@ -12,6 +14,7 @@ class ModelStatus(Static):
     """'Loading the model…' with a spinner while it loads in the background, then its id."""
 
     DEFAULT_CLASSES = "status-line"
+    COMPONENT_CLASSES = LOOK_CLASSES
 
     def on_mount(self) -> None:
         self._frame = 0
@@ -42,7 +45,7 @@ class ModelStatus(Static):
             t.append("Model ", style="dim")
             t.append(model.id, style="bold")
         elif state == "failed":
-            t.append("No model: it could not be loaded; showing the stored labels", style="bold #d7301f")
+            t.append("No model: it could not be loaded; showing the stored labels", style=look(self, "alert"))
         else:
             t.append("No model in use: showing the stored labels", style="dim")
         message = self.app.last_message

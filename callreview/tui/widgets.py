@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Sequence
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual.binding import Binding
@@ -12,7 +13,8 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
 from ..metrics import ESTIMATED, MEASURED, NOT_COMPUTABLE, format_time
-from .labels import MARK_STYLE, MARKS, chip, percent, readable, readable_message, stage_color
+from .labels import (LOOK_CLASSES, MARKS, NO_STAGE_COLOR, Look, band_style, chip, look, percent, readable,
+                     readable_message, stage_color)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..metrics import CallMetrics, Metric, StageSpan
@@ -34,17 +36,18 @@ class _Row:
     """The cells of one transcript row, built the first time the row is drawn: filling the
     table with a long call costs next to nothing, only the rows on screen are ever built."""
 
-    __slots__ = ("review", "index", "_texts", "_clipped")
+    __slots__ = ("review", "index", "look", "_texts", "_clipped")
 
-    def __init__(self, review: "CallReview", index: int) -> None:
+    def __init__(self, review: "CallReview", index: int, look: Look) -> None:
         self.review = review
         self.index = index
+        self.look = look
         self._texts: list[Text] | None = None
         self._clipped: tuple[int, Text] | None = None
 
     def texts(self) -> list[Text]:
         if self._texts is None:
-            self._texts = row_texts(self.review, self.index)
+            self._texts = row_texts(self.review, self.index, self.look)
         return self._texts
 
     def passage(self, width: int) -> Text:
@@ -87,15 +90,16 @@ def label_probability(p: "Passage", task: str) -> float | None:
     return dict(pred.alternatives).get(label)
 
 
-def row_texts(review: "CallReview", index: int) -> list[Text]:
-    """The transcript cells of a passage: when (mark, time, number), who, labels, confidence."""
+def row_texts(review: "CallReview", index: int, look: Look) -> list[Text]:
+    """The transcript cells of a passage: when (mark, time, number), who, labels, confidence;
+    the marks styled by ``look`` (app.tcss)."""
     p = review.call.passages[index]
     mark = review.mark(index)
     commented = index in review.comments
     clock = format_time(p.start) if p.start is not None else ""
-    when = Text(MARKS[mark], style=MARK_STYLE[mark])
+    when = Text(MARKS[mark], style=look(mark or ""))
     when.append(f" {clock}\n")
-    when.append("*" if commented else " ", style="bold #2171b5")
+    when.append("*" if commented else " ", style=look("comment"))
     when.append(f" #{index}", style="dim")
     who = Text(clip(p.speaker or "—", FIXED["who"]))
     who.append("\n" + (p.role or ""), style="dim")
@@ -107,7 +111,7 @@ def row_texts(review: "CallReview", index: int) -> list[Text]:
         return percent(q) if q is not None else ("—" if p.label(task) and p.predictions.get(task) else "")
 
     conf = Text()
-    conf.append(shown("behavior"), style="bold #d7301f" if mark == "unsure" else "")
+    conf.append(shown("behavior"), style=look("unsure") if mark == "unsure" else "")
     conf.append("\n" + shown("stage"), style="dim")
     return [when, who, label, conf, Text("")]
 
@@ -116,6 +120,7 @@ class TranscriptTable(DataTable):
     """The call's passages, two lines each: virtualized, so a long call stays fast."""
 
     DEFAULT_CLASSES = "transcript"
+    COMPONENT_CLASSES = LOOK_CLASSES
     BINDINGS = [
         Binding("enter", "select_cursor", "Detail", tooltip="Open the passage in detail"),
         Binding("home", "scroll_top", "First passage", show=False),
@@ -127,6 +132,9 @@ class TranscriptTable(DataTable):
         self.review: "CallReview | None" = None
         self.indices: list[int] = []
         self._text_width = 40
+
+    def look(self, name: str) -> Style:
+        return look(self, name)
 
     def on_mount(self) -> None:
         self.add_column("  Time", width=FIXED["when"], key="when")
@@ -151,7 +159,7 @@ class TranscriptTable(DataTable):
             self.refresh()
 
     def cells(self, review: "CallReview", index: int) -> list["Cell"]:
-        row = _Row(review, index)
+        row = _Row(review, index, self.look)
         return [Cell(row, k) for k in range(len(COLUMNS))]
 
     def show(self, review: "CallReview", visible: Sequence[int], *, keep_cursor: bool = False,
@@ -165,7 +173,7 @@ class TranscriptTable(DataTable):
             self.columns[ColumnKey("text")].width = self._text_width
         self.clear()
         for i in self.indices:
-            row = _Row(review, i)
+            row = _Row(review, i, self.look)
             self.add_row(*(Cell(row, k) for k in range(len(COLUMNS))), height=2, key=str(i))
         if current is not None:
             self.go_to(current)
@@ -216,7 +224,7 @@ class StageBar(Static):
         for s, n in zip(spans, cells):
             name = readable(s.stage)
             inside = (name if n >= len(name) + 1 else (name[:1] if s.stage else "·")).center(n)[:n]
-            bar.append(inside, style=f"#111111 on {stage_color(s.stage) if s.stage else '#444444'}")
+            bar.append(inside, style=band_style(s.stage))
         bar.append("\n")
         seen: dict[str | None, float] = {}
         for s in spans:
@@ -226,7 +234,7 @@ class StageBar(Static):
         for stage, share in seen.items():
             if legend:
                 legend.append("  ")
-            legend.append("■\u00a0", style=stage_color(stage) if stage else "#444444")
+            legend.append("■\u00a0", style=stage_color(stage) if stage else NO_STAGE_COLOR)
             legend.append(f"{readable(stage, 'no stage')}\u00a0{share:.0%}".replace(" ", "\u00a0"))
         bar.append_text(legend)
         if how:
@@ -320,6 +328,8 @@ def prediction_lines(p: "Passage", task: str, *, alternatives: int = 2) -> Text:
 class PassageStrip(Static):
     """The whole text of the passage under the cursor, and why the model labeled it so."""
 
+    COMPONENT_CLASSES = LOOK_CLASSES
+
     def show(self, review: "CallReview | None", index: int | None) -> None:
         if review is None or index is None:
             self.update("", layout=False)
@@ -335,7 +345,7 @@ class PassageStrip(Static):
         t.append(head, style="bold")
         mark = review.mark(index)
         if mark:
-            t.append(f"  [{mark}]", style=MARK_STYLE[mark])
+            t.append(f"  [{mark}]", style=look(self, mark))
         t.append("\n" + p.text + "\n")
         t.append_text(prediction_lines(p, "behavior"))
         t.append("\n")
@@ -345,5 +355,5 @@ class PassageStrip(Static):
             t.append("\nwhy: ", style="bold")
             t.append(readable_message("; ".join(b.explanation[:4])), style="italic")
         for c in review.comments.get(index, ()):
-            t.append(f"\n* {c.text}", style="bold #2171b5")
+            t.append(f"\n* {c.text}", style=look(self, "comment"))
         self.update(t, layout=False)  # a fixed height: moving the cursor lays nothing out again
