@@ -89,8 +89,7 @@ def iter_corpus_bytes(raw: bytes, path: str) -> Iterator[tuple[int, Call]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError("not UTF-8 text", path=path, line=line,
+        raise InputError("not UTF-8 text", path=path, line=raw[: exc.start].count(b"\n") + 1,
                          hint="save the corpus as UTF-8") from None
     for lineno, line in enumerate(text.split("\n"), 1):
         if not line.strip():
