@@ -277,12 +277,13 @@ def test_every_point_of_any_call_points_at_passages_of_that_call(call):
 def test_no_rate_point_goes_against_the_direction_the_team_supports():
     """Over every call of the shipped corpus coached against the rest: a rate point says
     "fewer" only of a behavior the team's successful calls have less of, "more" only of one
-    they have more of, each with an interval that excludes zero."""
+    they have more of, each with an interval that excludes zero (supported with the team
+    report's false discovery rate controlled); a sequence point likewise."""
     from callreview.corpora import default_corpus_dir
-    from callreview.insights import ABOVE_RANGE, BELOW_RANGE
+    from callreview.insights import ABOVE_RANGE, BELOW_RANGE, BROKEN_SEQUENCE, SEQUENCE
 
     calls = read_corpus(default_corpus_dir())
-    seen = 0
+    seen = sequences = 0
     for call in calls[::3]:
         for p in coach(call, calls, n_perm=400).points:
             if p.kind == BELOW_RANGE:
@@ -291,7 +292,13 @@ def test_no_rate_point_goes_against_the_direction_the_team_supports():
             elif p.kind == ABOVE_RANGE:
                 assert p.ci_high < 0 and p.count > p.range_high, p
                 seen += 1
-    assert seen  # the corpus does give rate points
+            elif p.kind == BROKEN_SEQUENCE:  # a sequence: only in the direction the team supports
+                if SEQUENCE[p.label].kind == "share":
+                    assert p.team_diff > 0 and p.ci_low > 0 and p.value < p.range_low, p
+                else:
+                    assert p.team_diff < 0 and p.ci_high < 0 and p.value > p.range_high, p
+                sequences += 1
+    assert seen and sequences  # the corpus does give rate and sequence points
 
 
 def test_an_unsure_objection_is_a_point_to_check_not_a_finding(timed_call):
