@@ -83,19 +83,12 @@ def annotate_stored(store: "Store", call_ids: Iterable[str], model: "Model", *,
 
 
 def team_calls(store: "Store", paths: Sequence[str | Path] | None = None) -> tuple[list[Call], str]:
-    """The calls a call is coached against, and where they come from.
+    """The calls a call is coached against, and where they come from: the one team of
+    ``coach``, ``report`` and the exports (:func:`callreview.team.load_team`)."""
+    from .team import load_team
 
-    ``paths`` (corpus files or folders) if given, else the shipped corpus, else the
-    stored calls that have an outcome."""
-    from .corpora import default_corpus_dir, read_corpus
-
-    if paths:
-        return read_corpus(*paths), ", ".join(Path(p).name for p in paths)
-    shipped = default_corpus_dir()
-    if shipped is not None:
-        return read_corpus(shipped), "the default corpus"
-    calls = [store.get_call(s.call_id) for s in store.list_calls() if s.outcome]
-    return calls, "the stored calls"
+    team = load_team(paths, store=store)
+    return list(team.calls), team.source
 
 
 @dataclass(frozen=True)
@@ -157,7 +150,7 @@ class RetrainResult:
 def _corpus_sources(model: "Model | None", paths: Sequence[str | Path] | None) -> list[Path]:
     if paths:
         return [Path(p) for p in paths]
-    from .artifacts import repo_root
+    from .locations import repo_root
 
     found: list[Path] = []
     given = (model.meta.get("corpus", {}).get("sources", []) if model is not None else [])

@@ -26,45 +26,33 @@ if TYPE_CHECKING:  # pragma: no cover
 # --------------------------------------------------------------------------- loading
 
 
-def _files(path: str) -> list[Path]:
-    """A file, or the corpus .jsonl files of a folder."""
-    p = Path(path)
-    if p.is_dir():
-        from ..corpora import corpus_files
-
-        return corpus_files(p)
-    return [p]
-
-
 def load_paths(paths: Iterable[str], sellers: Sequence[str] = (), input_format: str = "auto") -> list["Call"]:
-    from ..formats import load_calls
+    from ..team import load_paths as load
 
-    calls: list[Call] = []
-    for path in paths:
-        for f in _files(path):
-            calls.extend(load_calls(f, format=input_format, sellers=tuple(sellers), warn=warn))
-    return calls
+    return load(paths, sellers, input_format, warn=warn)
 
 
 def needs_model(call: "Call") -> bool:
-    """The call has passages without a behavior label."""
-    return any(not p.behavior for p in call.passages)
+    from ..team import needs_model as needs
+
+    return needs(call)
 
 
 def annotate_missing(calls: list["Call"], model_dir: str | None) -> tuple[list["Call"], int]:
-    """Annotate only the calls that have unlabeled passages, keeping the labels they have."""
-    todo = [i for i, c in enumerate(calls) if needs_model(c)]
-    if not todo:
-        return calls, 0
-    from ..artifacts import load_model
-    from ..classify import annotate
+    """Annotate only the calls that have unlabeled passages, keeping the labels they have
+    (:func:`callreview.team.annotate_missing`)."""
+    from ..team import annotate_missing as annotate
 
-    model = load_model(model_dir)
-    done = annotate([calls[i] for i in todo], model, keep_labels=True)
-    out = list(calls)
-    for i, c in zip(todo, done):
-        out[i] = c
-    return out, len(todo)
+    return annotate(calls, model_dir)
+
+
+def _store_team(store_path: str, model_dir: str | None):
+    """The reviewed calls with outcomes in the review store (``--store [PATH]``)."""
+    from ..store import Store
+    from ..team import load_team
+
+    with Store.open(store_path or None) as store:
+        return load_team(store=store, use_store=True, model=model_dir)
 
 
 def _echo_json(data: Any) -> None:
@@ -326,28 +314,56 @@ def metrics_cmd(files: tuple[str, ...], as_json: bool, model_dir: str | None, se
     click.echo("\n\n".join(render_metrics(r) for r in results))
 
 
+#: ``--store`` alone reads the default review store; ``--store PATH`` that file
+def _store_flag(help_text: str):
+    return click.option("--store", "store_path", is_flag=False, flag_value="", default=None, metavar="[PATH]",
+                        help=help_text)
+
+
 @cli.command("report")
-@click.argument("paths", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@click.argument("paths", nargs=-1, required=False, type=click.Path(dir_okay=True))
+@_store_flag("Report on the reviewed calls in the review store, with the outcomes and labels the manager "
+             "decided (PATH, else $CALLREVIEW_STORE, else the user data folder's store).")
 @click.option("--by", "by", type=click.Choice(["seller"]), default=None,
               help="Profile each seller against the team's successful calls.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a readable table.")
+@click.option("-o", "--output", default=None, metavar="PATH",
+              help="Write the team report as a file: .html (with a dot-and-whisker chart) or .docx.")
 @click.option("--min-calls", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Fewest calls per group to compare; below it the report says 'too few calls'.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the bootstrap resampling.")
+              help="Fewest calls per group to compare; below it the report describes and compares nothing.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the permutations.")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
               help="Model folder for calls with unlabeled passages (default: the current model).")
 @input_format_option
-def report_cmd(paths: tuple[str, ...], by: str | None, as_json: bool, min_calls: int, seed: int,
-               model_dir: str | None, input_format: str) -> None:
-    """What separates successful calls from the rest, behavior by behavior.
+def report_cmd(paths: tuple[str, ...], store_path: str | None, by: str | None, as_json: bool, output: str | None,
+               min_calls: int, seed: int, model_dir: str | None, input_format: str) -> None:
+    """What separates successful calls from the rest, behavior by behavior, and the
+    sequences inside the call.
 
-    Rates are per 100 passages per call; the difference (successful - other) comes with a
-    95% bootstrap interval. Calls without an outcome are excluded and counted.
+    It opens with three sentences on what the successful calls do differently, then the
+    table. Rates are per 100 passages per call; each difference (successful - other) has a
+    permutation test and an interval adjusted for all the comparisons of the report (the
+    false discovery rate held at 5%). Calls without an outcome are excluded and counted.
     """
     from ..insights import compare_outcomes, compare_sellers
+    from ..team import from_paths
 
-    calls, n_annotated = annotate_missing(load_paths(paths, input_format=input_format), model_dir)
+    if paths and store_path is not None:
+        raise UsageError("give FILEs or --store, not both", hint="report on one team at a time")
+    if not paths and store_path is None:
+        raise UsageError("nothing to report on", hint="pass corpus .jsonl files or folders, or --store for the "
+                                                      "reviewed calls in the review store")
+    if output is not None and Path(output).suffix.lower() not in (".html", ".htm", ".docx"):
+        raise UsageError(f"cannot tell the format of {output}", hint="-o writes a .html or .docx team report; "
+                                                                      "for data use --json")
+    team = (_store_team(store_path, model_dir) if store_path is not None
+            else from_paths(paths, model=model_dir, input_format=input_format, warn=warn))
+    calls, n_annotated = list(team.calls), team.n_annotated
     if not calls:
+        if store_path is not None:
+            raise UsageError("no reviewed calls with an outcome in the review store",
+                             hint="decide some passages and set each call's outcome in the review app "
+                                  "(callreview review), then report again")
         raise UsageError("no calls found", hint="pass corpus .jsonl files or folders holding them")
     if by == "seller":
         rep = compare_sellers(calls, min_calls=min_calls, seed=seed)
@@ -357,8 +373,22 @@ def report_cmd(paths: tuple[str, ...], by: str | None, as_json: bool, min_calls:
             click.echo(render_sellers(rep))
         return
     rep = compare_outcomes(calls, min_calls=min_calls, seed=seed)
+    if output is not None:
+        from ..export import write_atomic
+
+        if Path(output).suffix.lower() == ".docx":
+            from ..export.docx_report import render_team as render_docx
+
+            write_atomic(output, render_docx(rep, team.source))
+        else:
+            from ..export.html_report import render_team as render_html
+
+            write_atomic(output, render_html(rep, team.source))
+        click.echo(f"wrote the team report of {len(calls)} calls to {output}", err=True)
     if as_json:
-        _echo_json(rep.to_json() | {"annotated_by_model": n_annotated})
+        _echo_json(rep.to_json() | {"annotated_by_model": n_annotated, "team": team.source})
+        return
+    if output is not None:
         return
     if n_annotated:
         click.echo(f"note: {n_annotated} call(s) had unlabeled passages and were labeled by the model", err=True)
@@ -369,6 +399,8 @@ def report_cmd(paths: tuple[str, ...], by: str | None, as_json: bool, min_calls:
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--against", "against", multiple=True, type=click.Path(),
               help="The team's labeled calls (corpus file or folder; repeatable). Default: corpora/default.")
+@_store_flag("Coach against the reviewed calls in the review store, with the outcomes the manager set "
+             "(PATH, else $CALLREVIEW_STORE, else the user data folder's store).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of readable text.")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
               help="Model folder for calls with unlabeled passages (default: the current model).")
@@ -379,8 +411,8 @@ def report_cmd(paths: tuple[str, ...], by: str | None, as_json: bool, min_calls:
 @click.option("--seller", "sellers", multiple=True, metavar="NAME",
               help="The seller's name as it appears in FILE (repeatable); otherwise guessed.")
 @input_format_option
-def coach_cmd(file: str, against: tuple[str, ...], as_json: bool, model_dir: str | None, min_calls: int,
-              top: int, sellers: tuple[str, ...], input_format: str) -> None:
+def coach_cmd(file: str, against: tuple[str, ...], store_path: str | None, as_json: bool, model_dir: str | None,
+              min_calls: int, top: int, sellers: tuple[str, ...], input_format: str) -> None:
     """The coaching context of a call: what in it differs from the team's successful calls.
 
     Points are ranked so the first is the one most worth a manager's minute (unanswered
@@ -388,22 +420,18 @@ def coach_cmd(file: str, against: tuple[str, ...], as_json: bool, model_dir: str
     outcomes), each with the passages that are its evidence.
     """
     from ..insights import coach
+    from ..team import load_team
 
-    if not against:
-        from ..corpora import default_corpus_dir
-
-        team_path = default_corpus_dir()
-        if team_path is None:
-            raise UsageError("no team calls to compare against: the shipped corpora/default was not found",
-                             hint="pass --against PATH with your team's labeled calls (a corpus .jsonl "
-                                  "file or a folder of them)")
-        against = (str(team_path),)
+    if against and store_path is not None:
+        raise UsageError("give --against or --store, not both", hint="coach against one team at a time")
     calls, n_annotated = annotate_missing(load_paths([file], sellers, input_format), model_dir)
-    team, _ = annotate_missing(load_paths(against), model_dir)
-    results = [(c, coach(c, team, min_calls=min_calls)) for c in calls]
+    team = (_store_team(store_path, model_dir) if store_path is not None
+            else load_team(against, model=model_dir))
+    results = [(c, coach(c, team.against(c), min_calls=min_calls)) for c in calls]
     if as_json:
-        _echo_json({"calls": [ctx.to_json() for _, ctx in results], "against": list(against),
+        _echo_json({"calls": [ctx.to_json() for _, ctx in results], "against": list(against) or [team.source],
+                    "team": {"source": team.source, "kind": team.kind, "n_calls": len(team.calls)},
                     "annotated_by_model": n_annotated})
         return
-    where = ", ".join(against)
+    where = team.source
     click.echo("\n\n".join(render_coaching(ctx, c, where, top) for c, ctx in results))

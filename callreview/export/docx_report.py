@@ -482,3 +482,118 @@ def render(reports: Sequence["ReportData"], taxonomy: "Taxonomy | None" = None) 
     if not views:
         d.para("No calls to report.", color=MUTED)
     return d.save()
+
+
+# --------------------------------------------------------------------------- the team report
+
+
+def _dots_table(d: _Doc, rows: Sequence[Any], digits: int) -> None:
+    """A dot-and-whisker chart as a table: per row, the interval as light cells on a grid
+    of narrow columns, the difference as a dark cell, zero as a line down the grid."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from .html_report import _fig, _row_name
+
+    units = 40
+    most = max([abs(r.diff) for r in rows] + [1e-9])
+    reach = max([max(abs(r.ci_low), abs(r.ci_high)) for r in rows] + [most])
+    lim = max(most, min(reach, 3 * most)) * 1.05 or 1.0
+
+    def col(v: float) -> int:
+        return max(0, min(units - 1, int((max(-lim, min(lim, v)) + lim) / (2 * lim) * units)))
+
+    zero = col(0.0)
+    t, cells = d.table(len(rows), [0.32] + [0.46 / units] * units + [0.22])
+    for i, r in enumerate(rows):
+        label = d.cell_text(cells[i][0])
+        label.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        label.paragraph_format.right_indent = d.Pt(8)
+        d.run(label, _row_name(r.label), size=9)
+        lo, hi, dot = col(r.ci_low), col(r.ci_high), col(r.diff)
+        light, dark = ("C9D5E6", ACCENT) if r.excludes_zero else (LINE, FAINT)
+        for c in range(units):
+            cell = cells[i][1 + c]
+            d.cell_text(cell)
+            if c == dot:
+                d.shade(cell, dark)
+            elif lo <= c <= hi:
+                d.shade(cell, light)
+            if c == zero:
+                d.cell_borders(cell, size=6, left=MUTED)
+        d.run(d.cell_text(cells[i][-1]), f"  {_fig(r.diff, digits)} [{_fig(r.ci_low, digits)}, "
+                                         f"{_fig(r.ci_high, digits)}]", size=8.5, color=INK if r.excludes_zero else MUTED)
+        t.rows[i].height = d.Cm(0.45)
+        for cell in cells[i]:
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    d.cell_margins(t, top=20, bottom=20, left=0, right=0)
+    scale = d.para(f"Scale: {_fig(-lim, digits)} at the left edge, 0 at the line, {_fig(lim, digits)} at the right "
+                   "edge; a dark cell is the difference, light cells its interval.", size=8, color=FAINT, before=2)
+    scale.paragraph_format.left_indent = d.Pt(0)
+
+
+def render_team(report: Any, source: str = "") -> bytes:
+    """The team report (:class:`callreview.insights.OutcomeReport`) as a Word document:
+    the three sentences, the differences as dot-and-whisker charts drawn as tables, the
+    table of figures, and how it was computed."""
+    from ..insights import METHOD
+    from .html_report import _fig, _row_name
+
+    r = report
+    d = _Doc()
+    d.doc.core_properties.title = "Team report"
+    d.para("Team report", size=9, color=ACCENT, bold=True, caps=True, after=2)
+    d.para("What the team's successful calls do differently", size=20, bold=True, after=2)
+    sub = f"{r.n_success} successful and {r.n_other} other calls" + (f" from {source}" if source else "")
+    if r.n_excluded:
+        sub += f"; {r.n_excluded} excluded (" + ", ".join(f"{k}: {v}" for k, v in r.excluded.items()) + ")"
+    d.para(sub, size=9, color=MUTED, after=10)
+    d.heading("In three sentences")
+    for k, s in enumerate(r.summary(), 1):
+        par = d.para(f"{k}. {s}", after=4)
+        par.paragraph_format.left_indent = d.Pt(14)
+        par.paragraph_format.first_line_indent = d.Pt(-14)
+    if not r.compared:
+        d.para(f"{r.note}.", color=MUTED)
+    behaviors = [b for b in r.by_difference() if b.compared]
+    shares = [s for s in r.sequences if s.compared and s.kind == "share"]
+    counts = [s for s in r.sequences if s.compared and s.kind != "share"]
+    for rows, title, hint, digits in (
+            (behaviors, "Behaviors", "Difference in passages per 100, successful - other.", 1),
+            (shares, "How behaviors work together", "Difference in points of % of steps.", 0),
+            (counts, "Presenting before the first need", "Difference in passages.", 1)):
+        if rows:
+            d.heading(title)
+            d.para(hint + " Blue: a supported difference (false discovery rate 5%); grey: could be chance.",
+                   size=9, color=MUTED)
+            _dots_table(d, rows, digits)
+    d.heading("The table")
+    all_rows = [*r.by_difference(), *r.sequences]
+    t, cells = d.table(len(all_rows) + 1, [0.34, 0.11, 0.11, 0.12, 0.16, 0.08, 0.08])
+    for k, h in enumerate(("Behavior or sequence", "Successful", "Other", "Difference", "Interval", "q", "Calls")):
+        d.run(d.cell_text(cells[0][k]), h, size=8, color=MUTED, bold=True, caps=True)
+        d.cell_borders(cells[0][k], bottom=LINE)
+    for i, b in enumerate(all_rows, 1):
+        pct = b.kind == "share"
+        digits = 0 if pct else 1
+
+        def mean(v: float | None) -> str:
+            return "-" if v is None else (f"{v:.0f}%" if pct else f"{v:.1f}")
+
+        q = "" if b.q_value is None else f"{b.q_value:.3f}" + (" \u2713" if b.excludes_zero else "")
+        values = (_row_name(b.label), mean(b.success_mean), mean(b.other_mean),
+                  _fig(b.diff, digits) if b.compared else "not compared",
+                  f"{_fig(b.ci_low, digits)} to {_fig(b.ci_high, digits)}" if b.compared else "", q,
+                  f"{b.n_success}/{b.n_other}")
+        for k, v in enumerate(values):
+            d.run(d.cell_text(cells[i][k]), v, size=9, bold=k == 3 and b.excludes_zero)
+            d.cell_borders(cells[i][k], bottom=LINE)
+    d.cell_margins(t, top=40, bottom=40, left=0, right=80)
+    end = d.para(before=14, after=4)
+    d.border(end, "top", LINE, 6, 6)
+    d.run(end, f"How: {METHOD}. Rates are per 100 labeled passages of a call; these are correlations in the "
+               "team's calls, not causes.", size=8, color=MUTED)
+    if r.interval_confidence is not None:
+        d.para(f"Intervals: {r.interval_confidence:.1%}, adjusted for the {r.n_tests} comparisons.", size=8,
+               color=MUTED)
+    return d.save()

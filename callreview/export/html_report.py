@@ -10,7 +10,7 @@ a transcript holding ``<script>`` shows it as text.
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .view import ReportView, report_view
 
@@ -281,4 +281,135 @@ def render(reports: Sequence["ReportData"], taxonomy: "Taxonomy | None" = None) 
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<meta name=\"generator\" content=\"callreview\">\n<title>Coaching report: {esc(title)}</title>\n"
+            f"<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+# --------------------------------------------------------------------------- the team report
+
+
+def _row_name(label: str) -> str:
+    from ..insights import SEQUENCE
+    from ..vocabulary import display
+
+    seq = SEQUENCE.get(label)
+    return (seq.short or seq.name) if seq else display(label)
+
+
+def nice_ticks(lim: float) -> list[float]:
+    """Round tick values from -lim to lim: steps of 1, 2 or 5 times a power of ten."""
+    import math
+
+    raw = lim / 2 or 1.0
+    mag = 10 ** math.floor(math.log10(raw))
+    step = max(m * mag for m in (1, 2, 5) if m * mag <= raw * 1.001)
+    n = int(lim // step + 1e-9)
+    return [float(k * step) for k in range(-n, n + 1)]
+
+
+def _fig(x: float | None, digits: int = 1) -> str:
+    return "-" if x is None else f"{round(x, digits) + 0.0:+.{digits}f}"
+
+
+def _dots_svg(rows: Sequence[Any], title: str, key: str, digits: int = 1) -> str:
+    """A dot-and-whisker chart: each row's difference (successful - other) as a dot, its
+    adjusted interval as a whisker, zero as a line; a filled dot is a supported difference.
+    Whiskers wider than the chart end in an arrow."""
+    row_h, label_w, value_w, width, top = 26, 260, 150, 800, 8
+    x0, x1 = label_w, width - value_w
+    most = max([abs(r.diff) for r in rows] + [1e-9])
+    reach = max([max(abs(r.ci_low), abs(r.ci_high)) for r in rows] + [most])
+    lim = max(most, min(reach, 3 * most)) * 1.05 or 1.0
+
+    def x(v: float) -> float:
+        return x0 + (max(-lim, min(lim, v)) + lim) / (2 * lim) * (x1 - x0)
+
+    height = top + row_h * len(rows) + 26
+    parts = [f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{key}-title" '
+             'xmlns="http://www.w3.org/2000/svg">',
+             f'<title id="{key}-title">{esc(title)}: ' + esc("; ".join(
+                 f"{_row_name(r.label)} {_fig(r.diff, digits)} ({_fig(r.ci_low, digits)} to {_fig(r.ci_high, digits)})"
+                 for r in rows)) + "</title>"]
+    zx = x(0.0)
+    parts.append(f'<line x1="{zx:.1f}" y1="{top - 4}" x2="{zx:.1f}" y2="{top + row_h * len(rows)}" '
+                 'stroke="#8a96a3" stroke-width="1" stroke-dasharray="3 3"/>')
+    for k, r in enumerate(rows):
+        y = top + k * row_h + row_h / 2
+        color = "#3f5f8a" if r.excludes_zero else "#8a96a3"
+        lo, hi = x(r.ci_low), x(r.ci_high)
+        parts.append(f'<text x="{label_w - 12}" y="{y + 4.5:.1f}" font-size="13" fill="#3a4756" text-anchor="end" '
+                     f'font-family="inherit">{esc(_row_name(r.label))}</text>')
+        parts.append(f'<line x1="{lo:.1f}" y1="{y:.1f}" x2="{hi:.1f}" y2="{y:.1f}" stroke="{color}" stroke-width="2"/>')
+        for end, v, sign in ((lo, r.ci_low, -1), (hi, r.ci_high, 1)):
+            if abs(v) > lim:  # the whisker goes on: an arrow
+                parts.append(f'<path d="M{end:.1f} {y - 4:.1f} L{end + 6 * sign:.1f} {y:.1f} L{end:.1f} {y + 4:.1f} Z" '
+                             f'fill="{color}"/>')
+            else:
+                parts.append(f'<line x1="{end:.1f}" y1="{y - 5:.1f}" x2="{end:.1f}" y2="{y + 5:.1f}" '
+                             f'stroke="{color}" stroke-width="1.5"/>')
+        fill = color if r.excludes_zero else "#ffffff"
+        parts.append(f'<circle cx="{x(r.diff):.1f}" cy="{y:.1f}" r="5" fill="{fill}" stroke="{color}" '
+                     f'stroke-width="2"><title>{esc(_row_name(r.label))}: {_fig(r.diff, digits)}, interval '
+                     f'{_fig(r.ci_low, digits)} to {_fig(r.ci_high, digits)}, q = {r.q_value:.3f}</title></circle>')
+        parts.append(f'<text x="{x1 + 12}" y="{y + 4.5:.1f}" font-size="12" fill="#5b6878" font-family="inherit">'
+                     f'{_fig(r.diff, digits)} [{_fig(r.ci_low, digits)}, {_fig(r.ci_high, digits)}]</text>')
+    axis_y = top + row_h * len(rows) + 16
+    for v in nice_ticks(lim):
+        parts.append(f'<text x="{x(v):.1f}" y="{axis_y}" font-size="11" fill="#8a96a3" text-anchor="middle" '
+                     f'font-family="inherit">{_fig(v, 0 if abs(v) >= 10 else digits) if v else "0"}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def render_team(report: Any, source: str = "") -> str:
+    """The team report (:class:`callreview.insights.OutcomeReport`) as one HTML file: the
+    three sentences, the differences as dot-and-whisker charts with their intervals, the
+    table, and how it was computed."""
+    from ..insights import METHOD
+
+    r = report
+    sub = f"{r.n_success} successful and {r.n_other} other calls" + (f" from {source}" if source else "")
+    if r.n_excluded:
+        sub += f"; {r.n_excluded} excluded (" + ", ".join(f"{k}: {v}" for k, v in r.excluded.items()) + ")"
+    out = ['<article class="report">', "<header>", '<p class="eyebrow">Team report</p>',
+           "<h1>What the team's successful calls do differently</h1>", f'<p class="subtitle">{esc(sub)}</p>',
+           "</header>", '<section class="summary"><h2>In three sentences</h2><ol class="points">']
+    out += [f"<li>{esc(s)}</li>" for s in r.summary()]
+    out.append("</ol></section>")
+    behaviors = [b for b in r.by_difference() if b.compared]
+    shares = [s for s in r.sequences if s.compared and s.kind == "share"]
+    counts = [s for s in r.sequences if s.compared and s.kind != "share"]
+    if not r.compared:
+        out.append(f'<p class="muted">{esc(r.note)}.</p>')
+    for rows, title, key, hint, digits in (
+            (behaviors, "Behaviors", "dots-behaviors", "difference in passages per 100, successful - other", 1),
+            (shares, "How behaviors work together", "dots-shares", "difference in points of % of steps", 0),
+            (counts, "Presenting before the first need", "dots-counts", "difference in passages", 1)):
+        if rows:
+            out.append(f'<section class="dots"><h2>{esc(title)}<span class="hint">{esc(hint)}</span></h2>'
+                       f'<div class="chart">{_dots_svg(rows, title, key, digits)}</div></section>')
+    if behaviors or shares or counts:
+        out.append('<p class="muted small">A dot is the difference between the successful and the other calls, '
+                   f'a whisker its interval ({(r.interval_confidence or 0):.1%}, adjusted for the {r.n_tests} '
+                   'comparisons); a filled dot is a supported difference (false discovery rate 5%), a hollow '
+                   'one could be chance.</p>')
+    out.append('<section class="table"><h2>The table</h2><table><thead><tr><th>Behavior or sequence</th>'
+               '<th class="value">Successful</th><th class="value">Other</th><th class="value">Difference</th>'
+               '<th class="value">Interval</th><th class="value">q</th><th class="value">Calls</th></tr></thead><tbody>')
+    for b in [*r.by_difference(), *r.sequences]:
+        pct = b.kind == "share"
+        mean = (lambda v: "-" if v is None else (f"{v:.0f}%" if pct else f"{v:.1f}"))
+        diff = _fig(b.diff, 0 if pct else 1) if b.compared else "not compared"
+        ci = f"{_fig(b.ci_low, 0 if pct else 1)} to {_fig(b.ci_high, 0 if pct else 1)}" if b.compared else ""
+        q = "" if b.q_value is None else f"{b.q_value:.3f}" + (" \u2713" if b.excludes_zero else "")
+        out.append(f"<tr><td>{esc(_row_name(b.label))}</td><td class=\"value\">{mean(b.success_mean)}</td>"
+                   f"<td class=\"value\">{mean(b.other_mean)}</td><td class=\"value\">{esc(diff)}</td>"
+                   f"<td class=\"value\">{esc(ci)}</td><td class=\"value\">{esc(q)}</td>"
+                   f"<td class=\"value\">{b.n_success} / {b.n_other}</td></tr>")
+    out.append("</tbody></table></section>")
+    out.append(f"<footer><p>How: {esc(METHOD)}.</p><p>Rates are per 100 labeled passages of a call; these are "
+               "correlations in the team's calls, not causes.</p></footer></article>")
+    body = "\n".join(out)
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            "<meta name=\"generator\" content=\"callreview\">\n<title>Team report</title>\n"
             f"<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
