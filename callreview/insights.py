@@ -330,22 +330,28 @@ class SequenceKind:
     applies: str
     #: the team table's name
     name: str
+    #: a chart's row name
+    short: str = ""
 
 
 SEQUENCES: tuple[SequenceKind, ...] = (
     SequenceKind("need_then_benefit", "share", "of the needs the buyer stated were later linked to a benefit",
-                 "with a stated need", "stated needs later linked to a benefit"),
+                 "with a stated need", "stated needs later linked to a benefit", "Need \u2192 benefit"),
     SequenceKind("objection_then_commitment", "share",
                  "of the answered objections were followed by a commitment rather than another objection",
-                 "with an answered objection", "answered objections followed by a commitment, not a second objection"),
+                 "with an answered objection", "answered objections followed by a commitment, not a second objection",
+                 "Answered objection \u2192 commitment"),
     SequenceKind("implication_then_need_payoff", "share",
                  "of the implication questions were followed by a need-payoff question",
-                 "with an implication question", "implication questions followed by a need-payoff question"),
+                 "with an implication question", "implication questions followed by a need-payoff question",
+                 "Implication \u2192 need-payoff question"),
     SequenceKind("request_then_commitment", "share",
                  "of the commitment requests were answered by a commitment rather than a stall",
-                 "with a commitment request the buyer answered", "commitment requests answered by a commitment, not a stall"),
+                 "with a commitment request the buyer answered", "commitment requests answered by a commitment, not a stall",
+                 "Request \u2192 commitment, not a stall"),
     SequenceKind("presenting_before_need", "count", "passages of presenting before the buyer's first stated need",
-                 "", "passages of presenting before the first stated need"),
+                 "", "passages of presenting before the first stated need",
+                 "Presenting before the first need"),
 )
 SEQUENCE = {s.key: s for s in SEQUENCES}
 #: sequences whose good end is the buyer's commitment: close to the outcome itself
