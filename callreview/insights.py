@@ -1,16 +1,20 @@
 """Behaviors in the context of the outcome, across calls.
 
-* :func:`compare_outcomes` - each behavior's rate per call (per 100 labeled passages),
-  successful calls (the taxonomy's ``success_outcomes``) against the rest: mean per group,
-  the difference with a seeded bootstrap confidence interval, and the calls per group.
-  Under ``min_calls`` calls in a group the comparison says "too few calls to compare"
-  (``None`` / null) instead of a number.
-* :func:`compare_sellers` - the same per seller: each seller's calls against the team's
-  successful calls.
-* :func:`coach` - one call against the team: the behaviors outside the range of the team's
-  successful calls, unanswered objections and a missing commitment request, ranked so the
-  first point is the one most worth a manager's minute, each with the passages that are
-  its evidence.
+* :func:`compare_outcomes` - the team report: each behavior's rate per call (per 100
+  labeled passages) and each sequence inside the call (:data:`SEQUENCES`: a need later
+  linked to a benefit, an answered objection followed by a commitment or a second
+  objection, ...), successful calls (the taxonomy's ``success_outcomes``) against the
+  rest, with the statistics of :data:`METHOD` (:class:`PermutationTest`, Benjamini-Hochberg
+  over the report, intervals that invert the test), made for tens of calls: calls per
+  group, effect sizes, and three plain sentences (:func:`summary_sentences`). Under
+  ``min_calls`` calls in a group nothing is compared; the rows only describe the calls.
+* :func:`compare_sellers` - each seller's calls against the team's successful calls
+  (a percentile bootstrap; not yet on the team report's footing).
+* :func:`coach` - one call against the team: unanswered objections, a missing commitment
+  request, the sequences that went wrong, and the behaviors outside the range of the
+  team's successful calls, rate and sequence points only where the team report supports
+  the difference and only in its direction; ranked so the first point is the one most
+  worth a manager's minute, each with the passages that are its evidence.
 
 Labels are whatever the calls carry (a labeled corpus, a reviewed call, a model's output);
 the meanings needed (objection, commitment request, ...) come from the taxonomy. These are
@@ -1428,4 +1432,7 @@ __all__ = [
     "bootstrap_diff", "BehaviorComparison", "OutcomeReport", "compare_outcomes", "SellerBehavior",
     "SellerProfile", "SellerReport", "compare_sellers", "CoachingPoint", "CoachingContext", "coach",
     "RANKING", "SURE", "label_probability", "UNANSWERED_OBJECTION", "NO_COMMITMENT_REQUEST", "BELOW_RANGE", "ABOVE_RANGE",
+    "PermutationTest", "benjamini_hochberg", "METHOD", "Comparison", "summary_sentences", "describe_difference",
+    "SEQUENCES", "SEQUENCE", "SequenceKind", "Step", "sequence_steps", "sequence_values", "presenting_before_need",
+    "available_sequences", "BROKEN_SEQUENCE",
 ]

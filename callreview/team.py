@@ -32,7 +32,6 @@ from .errors import UsageError
 from .records import Call
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .artifacts import Model
     from .store import Store
     from .taxonomy import Taxonomy
 
@@ -40,7 +39,7 @@ FILES = "files"
 STORE = "store"
 SHIPPED = "shipped"
 
-#: a loaded model, a model folder, or None for the current model
+#: a loaded model (callreview.artifacts.Model), a model folder, or None for the current model
 ModelLike = Any
 
 

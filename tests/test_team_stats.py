@@ -11,12 +11,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from callreview.corpora import read_corpus
 from callreview.insights import (
-    BROKEN_SEQUENCE, PermutationTest, benjamini_hochberg, coach, compare_outcomes, presenting_before_need,
-    sequence_steps, sequence_values,
+    BROKEN_SEQUENCE,
+    PermutationTest,
+    benjamini_hochberg,
+    coach,
+    compare_outcomes,
+    presenting_before_need,
+    sequence_steps,
+    sequence_values,
 )
 from callreview.records import Call, Passage
 

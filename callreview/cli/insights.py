@@ -366,11 +366,11 @@ def report_cmd(paths: tuple[str, ...], store_path: str | None, by: str | None, a
                                   "(callreview review), then report again")
         raise UsageError("no calls found", hint="pass corpus .jsonl files or folders holding them")
     if by == "seller":
-        rep = compare_sellers(calls, min_calls=min_calls, seed=seed)
+        sellers = compare_sellers(calls, min_calls=min_calls, seed=seed)
         if as_json:
-            _echo_json(rep.to_json() | {"annotated_by_model": n_annotated})
+            _echo_json(sellers.to_json() | {"annotated_by_model": n_annotated})
         else:
-            click.echo(render_sellers(rep))
+            click.echo(render_sellers(sellers))
         return
     rep = compare_outcomes(calls, min_calls=min_calls, seed=seed)
     if output is not None:

@@ -537,7 +537,7 @@ def render_team(report: Any, source: str = "") -> bytes:
     the three sentences, the differences as dot-and-whisker charts drawn as tables, the
     table of figures, and how it was computed."""
     from ..insights import METHOD
-    from .html_report import _fig, _row_name
+    from .html_report import _fig, _mean, _row_name
 
     r = report
     d = _Doc()
@@ -576,12 +576,8 @@ def render_team(report: Any, source: str = "") -> bytes:
     for i, b in enumerate(all_rows, 1):
         pct = b.kind == "share"
         digits = 0 if pct else 1
-
-        def mean(v: float | None) -> str:
-            return "-" if v is None else (f"{v:.0f}%" if pct else f"{v:.1f}")
-
         q = "" if b.q_value is None else f"{b.q_value:.3f}" + (" \u2713" if b.excludes_zero else "")
-        values = (_row_name(b.label), mean(b.success_mean), mean(b.other_mean),
+        values = (_row_name(b.label), _mean(b.success_mean, pct), _mean(b.other_mean, pct),
                   _fig(b.diff, digits) if b.compared else "not compared",
                   f"{_fig(b.ci_low, digits)} to {_fig(b.ci_high, digits)}" if b.compared else "", q,
                   f"{b.n_success}/{b.n_other}")

@@ -310,6 +310,10 @@ def _fig(x: float | None, digits: int = 1) -> str:
     return "-" if x is None else f"{round(x, digits) + 0.0:+.{digits}f}"
 
 
+def _mean(v: float | None, pct: bool) -> str:
+    return "-" if v is None else (f"{v:.0f}%" if pct else f"{v:.1f}")
+
+
 def _dots_svg(rows: Sequence[Any], title: str, key: str, digits: int = 1) -> str:
     """A dot-and-whisker chart: each row's difference (successful - other) as a dot, its
     adjusted interval as a whisker, zero as a line; a filled dot is a supported difference.
@@ -397,12 +401,11 @@ def render_team(report: Any, source: str = "") -> str:
                '<th class="value">Interval</th><th class="value">q</th><th class="value">Calls</th></tr></thead><tbody>')
     for b in [*r.by_difference(), *r.sequences]:
         pct = b.kind == "share"
-        mean = (lambda v: "-" if v is None else (f"{v:.0f}%" if pct else f"{v:.1f}"))
         diff = _fig(b.diff, 0 if pct else 1) if b.compared else "not compared"
         ci = f"{_fig(b.ci_low, 0 if pct else 1)} to {_fig(b.ci_high, 0 if pct else 1)}" if b.compared else ""
         q = "" if b.q_value is None else f"{b.q_value:.3f}" + (" \u2713" if b.excludes_zero else "")
-        out.append(f"<tr><td>{esc(_row_name(b.label))}</td><td class=\"value\">{mean(b.success_mean)}</td>"
-                   f"<td class=\"value\">{mean(b.other_mean)}</td><td class=\"value\">{esc(diff)}</td>"
+        out.append(f"<tr><td>{esc(_row_name(b.label))}</td><td class=\"value\">{_mean(b.success_mean, pct)}</td>"
+                   f"<td class=\"value\">{_mean(b.other_mean, pct)}</td><td class=\"value\">{esc(diff)}</td>"
                    f"<td class=\"value\">{esc(ci)}</td><td class=\"value\">{esc(q)}</td>"
                    f"<td class=\"value\">{b.n_success} / {b.n_other}</td></tr>")
     out.append("</tbody></table></section>")
