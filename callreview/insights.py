@@ -1092,7 +1092,8 @@ RANKING = (
     "question after them, a commitment request met by a stall, presenting before the first need) come "
     "before the rates, on the same terms: supported by the team report, in its direction, the call outside "
     "the successful calls' middle half, the passages as evidence, a verdict when their labels are sure; "
-    "ranked by the team's standardized difference times one minus its q-value."
+    "ranked by the team's standardized difference times one minus its q-value, halved for those ending in "
+    "the buyer's commitment (close to the outcome itself)."
 )
 
 
@@ -1222,9 +1223,13 @@ def _wheres(call: Call, indices: Sequence[int]) -> str:
 
     by_index = {p.index: p for p in call.passages}
     names = [where(by_index[i]) for i in indices if i in by_index]
+    plural = len(names) > 1 and all(n.startswith("passage ") for n in names)
+    if plural:  # untimed: "at passages 22 and 24"
+        names = [n[len("passage "):] for n in names]
     if len(names) > 4:
         names = names[:3] + [f"{len(names) - 3} more"]
-    return "at " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
+    return ("at passages " if plural else "at ") + (
+        names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1])
 
 
 def _step_certainty(call: Call, step: Step, key: str, tax: Taxonomy) -> float:
@@ -1267,7 +1272,9 @@ def _sequence_message(call: Call, key: str, bad: Sequence[Step], total: int, rep
             head = (f"After the seller answered the objection {_wheres(call, [s.opener])}, the buyer objected again "
                     f"{_wheres(call, [s.follow])} (\"{text}\")")  # type: ignore[list-item]
         else:
-            head = (f"{k} of the {total} objections the seller answered were followed by another objection "
+            which = (("Both" if k == 2 else f"All {number_word(k)}") + " objections" if k == total
+                     else f"{k} of the {total} objections")
+            head = (f"{which} the seller answered were followed by another objection "
                     f"({_wheres(call, [s.follow for s in bad])})")  # type: ignore[misc]
         return (f"{head}; in the team's successful calls {s_pct} of answered objections lead to a commitment "
                 f"instead, in the others {o_pct}.")
@@ -1284,7 +1291,9 @@ def _sequence_message(call: Call, key: str, bad: Sequence[Step], total: int, rep
         head = (f"The buyer answered the commitment request {_wheres(call, [s.opener])} with a stall "
                 f"{_wheres(call, [s.follow])} (\"{text}\")")  # type: ignore[list-item]
     else:
-        head = f"{k} of the {total} commitment requests got a stall ({_wheres(call, [s.follow for s in bad])})"  # type: ignore[misc]
+        which = (("Both" if k == 2 else f"All {number_word(k)}") + " commitment requests" if k == total
+                     else f"{k} of the {total} commitment requests")
+        head = f"{which} got a stall ({_wheres(call, [s.follow for s in bad])})"  # type: ignore[misc]
     return f"{head}; in the team's successful calls {s_pct} of requests get a commitment, in the others {o_pct}."
 
 
@@ -1310,6 +1319,8 @@ def _sequence_points(call: Call, tax: Taxonomy, rep: "OutcomeReport", success: S
             continue
         lo, hi = (float(x) for x in np.percentile(vals, [low_pct, high_pct]))
         weight = min(abs(r.effect or 0.0), MAX_DISTANCE) * (1.0 - (r.q_value or 0.0))
+        if r.label in OUTCOME_SEQUENCES:  # a stall or a second objection is close to the outcome itself
+            weight *= 0.5
         if SEQUENCE[r.label].kind == "share":
             if not (r.diff > 0 and mine < lo):
                 continue
