@@ -44,7 +44,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from . import __version__, locations
 from .errors import ModelError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -79,24 +79,15 @@ class Model:
         return tuple(self.classifier.models_[task].labels)
 
 
-def repo_root() -> Path | None:
-    """The source checkout this package runs from (editable install), if any."""
-    here = Path(__file__).resolve().parent.parent
-    return here if (here / "pyproject.toml").exists() and (here / "models").is_dir() else None
-
-
 def shipped_model_dir() -> Path | None:
-    for base in filter(None, [os.environ.get("CALLREVIEW_HOME"), repo_root(), Path.cwd()]):
-        cand = Path(base) / "models" / "default"
-        if (cand / META_FILE).exists():
-            return cand
-    return None
+    """The model that ships with callreview (inside the installed package, or the checkout's
+    ``models/default``; see :mod:`callreview.locations`)."""
+    cand = locations.shipped_model_dir()
+    return cand if cand is not None and (cand / META_FILE).exists() else None
 
 
 def user_models_dir() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(os.environ.get("CALLREVIEW_DATA") or user_data_dir("callreview")) / "models"
+    return locations.models_dir()
 
 
 def _current_file() -> Path:
@@ -109,9 +100,9 @@ def _trust_file() -> Path:
 
 def current_model_dir() -> Path | None:
     """The model used when none is named (see the module docstring)."""
-    env = os.environ.get("CALLREVIEW_MODEL")
-    if env:
-        return Path(env)
+    env = locations.model_env()
+    if env is not None:
+        return env
     cur = _current_file()
     if cur.exists():
         target = Path(cur.read_text(encoding="utf-8").strip())

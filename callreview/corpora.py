@@ -23,15 +23,12 @@ HINT = "each line must be one JSON object as described in corpora/GUIDE.md (corp
 
 
 def default_corpus_dir() -> Path | None:
-    """The shipped corpus (``corpora/default``) next to the package in a source checkout,
-    or under ``$CALLREVIEW_HOME``; None when neither has it."""
-    import os
+    """The shipped corpus (``corpora/default``): under ``$CALLREVIEW_HOME``, inside the
+    installed package, or in the source checkout (:mod:`callreview.locations`); None when
+    none has it."""
+    from .locations import shipped_corpus_dir
 
-    for base in filter(None, [os.environ.get("CALLREVIEW_HOME"), Path(__file__).resolve().parent.parent]):
-        cand = Path(base) / "corpora" / "default"
-        if cand.is_dir():
-            return cand
-    return None
+    return shipped_corpus_dir()
 
 
 def corpus_files(path: str | Path) -> list[Path]:

@@ -41,6 +41,8 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from .corpora import call_from_json, dumps_call
 from .errors import StoreError
+from .locations import STORE_ENV as ENV_VAR
+from .locations import STORE_FILE as FILENAME
 from .records import TASKS, Call, Passage, Prediction
 from .review import (
     ACTIONS,
@@ -66,10 +68,8 @@ __all__ = ["Store", "default_store_path", "store_path", "content_hash", "default
            "SCHEMA_VERSION", "MIGRATIONS", "ENV_VAR"]
 
 #: environment variable naming the store file (used when ``--store`` is not given)
-ENV_VAR = "CALLREVIEW_STORE"
 #: environment variable naming the reviewer (else the login name)
 REVIEWER_ENV_VAR = "CALLREVIEW_REVIEWER"
-FILENAME = "reviews.sqlite3"
 #: ``PRAGMA application_id`` of a callreview store ("CRvw"), so a foreign database is recognised
 APPLICATION_ID = 0x43527677
 #: seconds a write waits for another process's write to finish
@@ -159,19 +159,13 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def default_store_path() -> Path:
-    """Where the review store is when no ``--store PATH`` is given.
-
-    In order: the ``CALLREVIEW_STORE`` environment variable, else
-    ``platformdirs.user_data_dir("callreview")/reviews.sqlite3`` (on Linux
+    """Where the review store is when no ``--store PATH`` is given: ``$CALLREVIEW_STORE``,
+    else ``reviews.sqlite3`` in the user data folder (:mod:`callreview.locations`; on Linux
     ``~/.local/share/callreview/reviews.sqlite3``). An explicit path passed to
-    :meth:`Store.open` (the ``--store`` option) comes before both.
-    """
-    env = os.environ.get(ENV_VAR, "").strip()
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
+    :meth:`Store.open` (the ``--store`` option) comes before both."""
+    from .locations import default_store_path as where
 
-    return Path(platformdirs.user_data_dir("callreview", appauthor=False)) / FILENAME
+    return where()
 
 
 def store_path(path: str | os.PathLike[str] | None = None) -> Path:

@@ -398,6 +398,7 @@ def test_store_location_is_option_then_environment_then_user_data_dir(monkeypatc
 
     monkeypatch.setattr(platformdirs, "user_data_dir", lambda *a, **k: str(tmp_path / "data"))
     monkeypatch.delenv("CALLREVIEW_STORE", raising=False)
+    monkeypatch.delenv("CALLREVIEW_DATA", raising=False)
     assert default_store_path() == tmp_path / "data" / "reviews.sqlite3"
     monkeypatch.setenv("CALLREVIEW_STORE", str(tmp_path / "env.sqlite3"))
     assert store_path() == tmp_path / "env.sqlite3"
