@@ -170,7 +170,8 @@ def review_status(latest: str | None, edited: bool) -> str:
 
 def passage_reviewed(predicted: Iterable[str], decided: Collection[str]) -> bool:
     """A passage is reviewed when every task the model labeled on it (every task, when
-    the model labeled none) has a decision. ``predicted`` and ``decided`` are task names."""
+    the model labeled none) has a decision. ``predicted`` and ``decided`` are task names.
+    A passage with every task decided is reviewed whatever the model labeled."""
     tasks = [t for t in predicted if t in TASKS] or list(TASKS)
     return all(t in decided for t in tasks)
 

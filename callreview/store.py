@@ -458,17 +458,25 @@ class Store:
             edited = dict(db.execute(
                 f"SELECT call_id, COUNT(*) FROM live_events WHERE kind IN {_sql_list(PROGRESS_KINDS)}"
                 " GROUP BY call_id").fetchall())
+            # the passages with a decision and their tasks decided; a passage with every task
+            # decided is reviewed whatever the model labeled (passage_reviewed), so the
+            # tasks the model labeled are read only for the others
+            n_decided: Counter[str] = Counter()
+            n_reviewed: Counter[str] = Counter()
+            partly: dict[tuple[str, int], set[str]] = {}
             decided: dict[tuple[str, int], set[str]] = {}
             for cid, passage, task in db.execute(
-                    "SELECT DISTINCT call_id, passage, task FROM live_events WHERE kind = 'decision'"):
+                    "SELECT call_id, passage, task FROM live_events WHERE kind = 'decision'"):
                 decided.setdefault((cid, passage), set()).add(task)
-            predicted: dict[tuple[str, int], list[str]] = {}
-            for cid, passage, task in db.execute(
-                    _CURRENT_SETS + ", decided AS (SELECT DISTINCT call_id, passage FROM live_events"
-                    " WHERE kind = 'decision') SELECT d.call_id, d.passage, p.task FROM decided AS d"
-                    " JOIN cur ON cur.call_id = d.call_id"
-                    " JOIN predictions AS p ON p.set_id = cur.set_id AND p.passage = d.passage"):
-                predicted.setdefault((cid, passage), []).append(task)
+            for (cid, passage), tasks in decided.items():
+                n_decided[cid] += 1
+                if passage_reviewed((), tasks):
+                    n_reviewed[cid] += 1
+                else:
+                    partly[(cid, passage)] = tasks
+            predicted = _predicted_tasks(db, list(partly))
+            for (cid, passage), tasks in partly.items():
+                n_reviewed[cid] += passage_reviewed(predicted.get((cid, passage), ()), tasks)
             unsure = dict(db.execute(
                 _CURRENT_SETS + """
                 SELECT cur.call_id, COUNT(DISTINCT p.passage)
@@ -482,11 +490,6 @@ class Store:
             models = dict(db.execute(
                 _CURRENT_SETS + "SELECT cur.call_id, s.model_id FROM cur JOIN prediction_sets AS s"
                 " ON s.id = cur.set_id").fetchall())
-        n_decided: Counter[str] = Counter()
-        n_reviewed: Counter[str] = Counter()
-        for (cid, passage), tasks in decided.items():
-            n_decided[cid] += 1
-            n_reviewed[cid] += passage_reviewed(predicted.get((cid, passage), ()), tasks)
         out = []
         for cid, title, seller, outcome, n, added in rows:
             values = latest.get(cid, {})
@@ -878,12 +881,12 @@ def _current_seller(db: sqlite3.Connection, call_id: str) -> str | None:
     return db.execute("SELECT seller FROM calls WHERE call_id = ?", (call_id,)).fetchone()[0]
 
 
-def _chunks(items: list[str], size: int = 500) -> Iterator[list[str]]:
+def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
 
 
-def _marks(items: list[str]) -> str:
+def _marks(items: list[Any]) -> str:
     return ", ".join("?" * len(items))
 
 
@@ -898,6 +901,22 @@ def _current_predictions(db: sqlite3.Connection, call_ids: list[str]) -> dict[st
     out: dict[str, dict[int, dict[str, Prediction]]] = {}
     for cid, passage, task, data in rows:
         out.setdefault(cid, {}).setdefault(passage, {})[task] = Prediction.from_json(json.loads(data))
+    return out
+
+
+def _predicted_tasks(db: sqlite3.Connection, passages: list[tuple[str, int]]) -> dict[tuple[str, int], set[str]]:
+    """(call_id, passage) -> the tasks the call's current predictions label on it."""
+    by_call: dict[str, list[int]] = {}
+    for cid, passage in passages:
+        by_call.setdefault(cid, []).append(passage)
+    out: dict[tuple[str, int], set[str]] = {}
+    for cid, indexes in by_call.items():
+        for chunk in _chunks(indexes):
+            for passage, task in db.execute(
+                    "SELECT passage, task FROM predictions WHERE set_id ="
+                    " (SELECT MAX(id) FROM prediction_sets WHERE call_id = ?)"
+                    f" AND passage IN ({_marks(chunk)})", (cid, *chunk)):
+                out.setdefault((cid, passage), set()).add(task)
     return out
 
 
@@ -940,7 +959,7 @@ def _base_call(row: tuple, preds: Mapping[int, Mapping[str, Prediction]], *, rev
 def _decided(base: Call, labels: Mapping[tuple[int, str], str | None], values: Mapping[str, str | None]) -> Call:
     """The call with the manager's labels, ``(index, task) -> label`` (accept/relabel: the
     label; skip: None), and the latest ``values`` of seller and outcome."""
-    by_passage: dict[int, dict[str, str | None]] = {}
+    by_passage: dict[int, dict[str, Any]] = {}  # passage -> {task: label}
     for (i, task), label in labels.items():
         by_passage.setdefault(i, {})[task] = label
     passages = list(base.passages)

@@ -12,9 +12,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Input, Static
 
+from ..review import STATUSES
 from . import messages as msg
 from .keybar import KeyBar
-from ..review import STATUSES
 from .labels import LOOK_CLASSES, look, outcome_text, readable, status_text
 from .status import ModelStatus
 

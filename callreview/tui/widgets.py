@@ -13,8 +13,19 @@ from textual.widgets import DataTable, Static
 from textual.widgets.data_table import ColumnKey
 
 from ..metrics import ESTIMATED, MEASURED, NOT_COMPUTABLE, format_time
-from .labels import (LOOK_CLASSES, MARKS, NO_STAGE_COLOR, Look, band_style, chip, look, percent, readable,
-                     readable_message, stage_color)
+from .labels import (
+    LOOK_CLASSES,
+    MARKS,
+    NO_STAGE_COLOR,
+    Look,
+    band_style,
+    chip,
+    look,
+    percent,
+    readable,
+    readable_message,
+    stage_color,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..metrics import CallMetrics, Metric, StageSpan
