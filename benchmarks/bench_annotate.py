@@ -32,8 +32,8 @@ from pathlib import Path
 
 from _common import REPO, callreview_exe, machine, median_time, shown, timed
 
-from callreview.corpora import read_corpus  # noqa: E402
-from callreview.records import Call  # noqa: E402
+from callreview.corpora import read_corpus
+from callreview.records import Call
 
 
 def long_call(calls: list[Call], n: int) -> Call:

@@ -35,8 +35,8 @@ from pathlib import Path
 
 from _common import REPO, machine, table
 
-from callreview.corpora import read_corpus  # noqa: E402
-from callreview.records import Call, Prediction  # noqa: E402
+from callreview.corpora import read_corpus
+from callreview.records import Call, Prediction
 
 
 def long_call(calls: list[Call], n: int) -> Call:

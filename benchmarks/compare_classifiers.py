@@ -42,9 +42,9 @@ from pathlib import Path
 
 from _common import REPO, machine, shown, table, timed
 
-from callreview.corpora import read_corpus  # noqa: E402
-from callreview.evaluate import labeled_tasks, task_report  # noqa: E402
-from callreview.records import Call  # noqa: E402
+from callreview.corpora import read_corpus
+from callreview.evaluate import labeled_tasks, task_report
+from callreview.records import Call
 
 
 def gold(calls: list[Call], task: str) -> tuple[list[str], list[int]]:
@@ -166,7 +166,7 @@ def fit_textcat(texts, ys, call_of, arch: str, epochs: int, seed: int, patience:
             train_ex.append(Example.from_dict(nlp.make_doc(x), {"cats": {lab: float(lab == y) for lab in labels}}))
     optimizer = nlp.initialize(lambda: train_ex)
     best, best_bytes, bad, log = -1.0, None, 0, []
-    for epoch in range(epochs):
+    for _epoch in range(epochs):
         rng.shuffle(train_ex)
         losses: dict[str, float] = {}
         for b in minibatch(train_ex, size=32):

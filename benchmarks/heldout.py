@@ -30,7 +30,7 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-from _common import REPO  # noqa: F401  (puts the checkout on sys.path)
+from _common import REPO
 from _raw import word_labels, write_raw
 
 from callreview.artifacts import load_model

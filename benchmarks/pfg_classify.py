@@ -41,8 +41,8 @@ from pathlib import Path
 
 from _common import REPO, callreview_exe, machine, table, timed
 
-from callreview.corpora import write_corpus  # noqa: E402
-from callreview.records import Call, Passage  # noqa: E402
+from callreview.corpora import write_corpus
+from callreview.records import Call, Passage
 
 STRATEGIES = (
     "logical-appeal", "emotion-appeal", "credibility-appeal", "foot-in-the-door", "self-modeling",

@@ -124,10 +124,9 @@ def cross_validate(calls: Sequence[Call], *, folds: int = 5, settings: dict[str,
     from joblib import Parallel, delayed
     from sklearn.model_selection import GroupKFold
 
+    from .errors import InputError
     from .features import call_features
     from .pipeline import CallClassifier
-
-    from .errors import InputError
 
     calls = list(calls)
     tasks = labeled_tasks(calls, tasks)

@@ -29,9 +29,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable, Mapping, Sequence
 
-from .vocabulary import ranges as _ranges
 from .records import Call, Passage
 from .taxonomy import Taxonomy, default_taxonomy
+from .vocabulary import ranges as _ranges
 
 MEASURED = "measured"
 ESTIMATED = "estimated"

@@ -47,11 +47,11 @@ from typing import Callable, Sequence
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.pipeline import FeatureUnion, Pipeline
-from sklearn.decomposition import TruncatedSVD
 from sklearn.preprocessing import MaxAbsScaler, Normalizer
 
 from . import segment

@@ -8,8 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from callreview.artifacts import read_meta
 from callreview.corpora import read_corpus
 from callreview.evaluate import corpus_fingerprint

@@ -14,8 +14,15 @@ import pytest
 
 from callreview.corpora import read_corpus
 from callreview.metrics import (
-    ESTIMATED, MEASURED, NOT_COMPUTABLE, Metric, call_metrics, is_backchannel, load_references,
-    objections, stage_timeline,
+    ESTIMATED,
+    MEASURED,
+    NOT_COMPUTABLE,
+    Metric,
+    call_metrics,
+    is_backchannel,
+    load_references,
+    objections,
+    stage_timeline,
 )
 from callreview.records import Passage, Prediction
 from callreview.taxonomy import Taxonomy
@@ -287,7 +294,8 @@ def test_stage_timeline_of_a_call_without_stages_is_not_computable():
 
 # ----------------------------------------------------------------- any call
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 from callreview.records import Call  # noqa: E402
 

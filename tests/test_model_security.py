@@ -183,8 +183,9 @@ def test_a_pickle_beside_listed_arrays_is_never_read(tmp_path, small_model, mark
 @pytest.mark.parametrize("how", ["--model", "CALLREVIEW_MODEL"])
 async def test_the_review_app_refuses_the_malicious_model_and_keeps_running(tmp_path, evil, marker, env,
                                                                             monkeypatch, how):
-    from callreview.artifacts import load_model
     from tui_helpers import SIZE, call_loaded, make_test_app, screen_name, wait_for
+
+    from callreview.artifacts import load_model
 
     with pytest.raises(CallreviewError) as expected:
         load_model(evil)

@@ -3,7 +3,8 @@ and no word is ever lost or reordered."""
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from callreview.classify import annotate
 from callreview.formats import load_calls

@@ -61,13 +61,13 @@ def warn(message: str) -> None:
 
 def _register() -> None:
     # Each module adds its commands to `cli`; they import only click and light modules.
-    from . import inspect as _inspect  # noqa: F401
-    from . import insights as _insights  # noqa: F401
-    from . import reviews as _reviews  # noqa: F401
     from . import classifier as _classifier  # noqa: F401
-    from . import review as _review  # noqa: F401
-    from . import models as _models  # noqa: F401
     from . import export as _export  # noqa: F401
+    from . import insights as _insights  # noqa: F401
+    from . import inspect as _inspect  # noqa: F401
+    from . import models as _models  # noqa: F401
+    from . import review as _review  # noqa: F401
+    from . import reviews as _reviews  # noqa: F401
 
 
 _register()

@@ -49,7 +49,7 @@ def load_corpus_paths(paths) -> list:
 def train_cmd(corpora, out, folds, with_reviews, store_path, make_current, quiet):
     """Train a model on labeled calls and print its cross-validated macro-F1."""
     from ..artifacts import save_model, set_current_model, user_models_dir
-    from ..train import train, merge_reviews
+    from ..train import merge_reviews, train
 
     say = _progress(quiet)
     calls = load_corpus_paths(corpora)

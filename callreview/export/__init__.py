@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
 from ..errors import ExportError, UsageError
-from .report import REVIEW, MODEL, Decision, Evidence, ReportData, from_call, from_files, from_store, redacted
+from .report import MODEL, REVIEW, Decision, Evidence, ReportData, from_call, from_files, from_store, redacted
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..taxonomy import Taxonomy

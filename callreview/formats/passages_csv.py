@@ -26,6 +26,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass, fields
+
 from ..records import Call
 from ._base import Source, Turn, build_call, outcome_label, parse_seconds, slug
 
