@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 from .metrics import objections
-from .vocabulary import counted, display, noun, ranges
 from .records import Call, Passage
 from .taxonomy import Taxonomy, default_taxonomy
+from .vocabulary import counted, display, noun, ranges
 
 TOO_FEW = "too few calls to compare"
 DEFAULT_MIN_CALLS = 5
@@ -968,7 +968,7 @@ def compare_sellers(calls: Iterable[Call], taxonomy: Taxonomy | None = None, *,
                 rows.append(SellerBehavior(lab, float(m[:, j].mean()), float(succ[:, j].mean()),
                                            float(diff[j]), float(low[j]), float(high[j])))
         else:
-            for j, lab in enumerate(labs):
+            for lab in labs:
                 rows.append(SellerBehavior(lab, None, None, None, None, None))
         profiles.append(SellerProfile(name, len(cs), n_ok, tuple(rows)))
     return SellerReport(len(split.success), split.excluded, tuple(profiles), min_calls, confidence, n_boot, seed)

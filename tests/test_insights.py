@@ -11,8 +11,15 @@ import pytest
 
 from callreview.corpora import read_corpus
 from callreview.insights import (
-    BELOW_RANGE, NO_COMMITMENT_REQUEST, TOO_FEW, UNANSWERED_OBJECTION, behavior_rates, coach,
-    compare_outcomes, compare_sellers, seller_of,
+    BELOW_RANGE,
+    NO_COMMITMENT_REQUEST,
+    TOO_FEW,
+    UNANSWERED_OBJECTION,
+    behavior_rates,
+    coach,
+    compare_outcomes,
+    compare_sellers,
+    seller_of,
 )
 from callreview.records import Call, Passage
 
@@ -247,7 +254,8 @@ def test_coach_ranks_a_large_team_gap_above_a_far_but_irrelevant_excess():
 
 # ----------------------------------------------------------------- any call
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 _TEAM = team(8, 8)
 

@@ -295,7 +295,7 @@ def test_stage_timeline_of_a_call_without_stages_is_not_computable():
 # ----------------------------------------------------------------- any call
 
 from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st
+from hypothesis import strategies as st  # noqa: E402
 
 from callreview.records import Call  # noqa: E402
 

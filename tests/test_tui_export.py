@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tui_helpers import SIZE, VTT, call_loaded, make_test_app, screen_name, screen_text, wait_for, wait_workers
 
 pytestmark = pytest.mark.asyncio

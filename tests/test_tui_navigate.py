@@ -4,7 +4,6 @@ behavior, stage or speaker, text search, jump to a time, coaching points to thei
 from __future__ import annotations
 
 import pytest
-
 from tui_helpers import SIZE, VTT, call_loaded, fake_unsure, make_test_app, screen_text, wait_for, wait_workers
 
 pytestmark = pytest.mark.asyncio

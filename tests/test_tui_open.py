@@ -4,11 +4,22 @@ loading in the background; bad input shown as the CLI shows it while the app kee
 from __future__ import annotations
 
 import pytest
+from tui_helpers import (
+    PLAIN,
+    SIZE,
+    VTT,
+    call_loaded,
+    make_test_app,
+    screen_name,
+    screen_text,
+    tiny_model_dir,
+    wait_for,
+    wait_workers,
+)
 
 from callreview.errors import CallreviewError
 from callreview.store import Store
-from tui_helpers import (PLAIN, SIZE, VTT, call_loaded, make_test_app, screen_name, screen_text,
-                         tiny_model_dir, wait_for, wait_workers)
+
 
 @pytest.mark.asyncio
 async def test_opening_a_file_imports_it_and_shows_the_call_with_its_context(tmp_path):

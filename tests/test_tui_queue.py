@@ -4,9 +4,9 @@ after another with single keys."""
 from __future__ import annotations
 
 import pytest
+from tui_helpers import PLAIN, SIZE, VTT, call_loaded, make_test_app, screen_name, screen_text, wait_for, wait_workers
 
 from callreview.store import Store
-from tui_helpers import PLAIN, SIZE, VTT, call_loaded, make_test_app, screen_name, screen_text, wait_for, wait_workers
 
 pytestmark = pytest.mark.asyncio
 

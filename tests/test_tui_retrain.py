@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from tui_helpers import SIZE, TEAM, VTT, call_loaded, make_test_app, screen_name, screen_text, wait_for, wait_workers
 
 from callreview.store import Store
-from tui_helpers import SIZE, TEAM, VTT, call_loaded, make_test_app, screen_name, screen_text, wait_for, wait_workers
 
 pytestmark = pytest.mark.asyncio
 

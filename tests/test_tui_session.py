@@ -4,12 +4,20 @@ so they are tested without the app."""
 from __future__ import annotations
 
 import pytest
+from tui_helpers import PLAIN, TEAM, VTT, fake_annotate, fake_unsure, tiny_model
 
 from callreview.errors import UsageError
-from callreview.session import (annotate_stored, call_context, export_formats, import_files, load_review,
-                                parse_clock, passage_at, retrain)
+from callreview.session import (
+    annotate_stored,
+    call_context,
+    export_formats,
+    import_files,
+    load_review,
+    parse_clock,
+    passage_at,
+    retrain,
+)
 from callreview.store import Store
-from tui_helpers import PLAIN, TEAM, VTT, fake_annotate, fake_unsure, tiny_model
 
 
 @pytest.fixture

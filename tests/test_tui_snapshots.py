@@ -5,7 +5,6 @@ deliberate change, and look at the SVGs under tests/__snapshots__/ before commit
 from __future__ import annotations
 
 import pytest
-
 from tui_helpers import PLAIN, SIZE, VTT, call_loaded, make_test_app, wait_for, wait_workers
 
 

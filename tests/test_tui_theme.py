@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 import pytest
+from tui_helpers import SIZE, make_test_app, wait_workers
 
 from callreview.tui import labels
-from tui_helpers import SIZE, make_test_app, wait_workers
 
 TUI = Path(labels.__file__).parent
 HEX = re.compile(r"#[0-9a-fA-F]{6}\b")

@@ -79,7 +79,7 @@ def cue_turns(
             turns.append(Turn(strip_markup(pieces[k + 1]), name, start, end, lineno))
         return turns
     parts: list[list[str]] = []  # each turn's lines, joined once at the end (not += per line)
-    for offset, raw in enumerate(payload):
+    for raw in payload:
         line = strip_markup(raw)
         got = split_label(line)
         if got and vote.accepts(got[0]):
