@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from pathlib import Path
 
 import click
 
@@ -48,7 +49,12 @@ def call_header(call: Call, width: int = 100) -> list[str]:
     title = call.title or call.call_id
     lines = [f"== {safe(title)}  [{safe(call.call_id)}]"]
     if call.source:
-        lines.append(f"   source: {safe(call.source)} ({safe(call.extra.get('source_format', '?'))})")
+        fmt = f" ({safe(call.extra.get('source_format', '?'))})"
+        path = safe(call.source)
+        room = max(width, 40) - len("   source: ") - len(fmt)
+        if len(path) > room:  # a long folder path: keep its end, where the file name is
+            path = "\u2026" + path[-max(room - 1, len(Path(path).name)):]
+        lines.append(f"   source: {path}{fmt}")
     facts = [f"kind: {safe(call.kind)}", f"passages: {len(call.passages)}",
              f"outcome: {safe(call.outcome or 'unknown')}"]
     if call.seller:
