@@ -7,8 +7,10 @@ is ``benchmarks/fuzz_readers.py``.
 
 from __future__ import annotations
 
+import atexit
 import io
 import json
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -30,6 +32,7 @@ FUZZ = settings(max_examples=100, deadline=None, database=None,
                                        HealthCheck.filter_too_much])
 
 _DIR = tempfile.mkdtemp(prefix="callreview-fuzz-test-")
+atexit.register(shutil.rmtree, _DIR, ignore_errors=True)
 
 
 def read_and_show(data: bytes, fmt: str, suffix: str) -> None:
