@@ -1253,6 +1253,12 @@ def _step_certainty(call: Call, step: Step, key: str, tax: Taxonomy) -> float:
     return sure
 
 
+def _short(by_index: Mapping[int, Passage], index: int | None, n: int = 60) -> str:
+    """A passage's text on one line, cut to ``n`` characters, to quote in a point."""
+    text = " ".join(by_index[index].text.split())  # type: ignore[index]
+    return text if len(text) <= n else text[: n - 1] + "\u2026"
+
+
 def _sequence_message(call: Call, key: str, bad: Sequence[Step], total: int, rep_row: "BehaviorComparison") -> str:
     k = len(bad)
     s_pct, o_pct = f"{rep_row.success_mean:.0f}%", f"{rep_row.other_mean:.0f}%"
@@ -1267,10 +1273,8 @@ def _sequence_message(call: Call, key: str, bad: Sequence[Step], total: int, rep
     if key == "objection_then_commitment":
         if k == 1:
             s = bad[0]
-            text = " ".join(by_index[s.follow].text.split())  # type: ignore[index]
-            text = text if len(text) <= 60 else text[:59] + "\u2026"
             head = (f"After the seller answered the objection {_wheres(call, [s.opener])}, the buyer objected again "
-                    f"{_wheres(call, [s.follow])} (\"{text}\")")  # type: ignore[list-item]
+                    f"{_wheres(call, [s.follow])} (\"{_short(by_index, s.follow)}\")")  # type: ignore[list-item]
         else:
             which = (("Both" if k == 2 else f"All {number_word(k)}") + " objections" if k == total
                      else f"{k} of the {total} objections")
@@ -1286,10 +1290,8 @@ def _sequence_message(call: Call, key: str, bad: Sequence[Step], total: int, rep
         return f"{head}; in the team's successful calls {s_pct} are followed by one, in the others {o_pct}."
     if k == 1:
         s = bad[0]
-        text = " ".join(by_index[s.follow].text.split())  # type: ignore[index]
-        text = text if len(text) <= 60 else text[:59] + "\u2026"
         head = (f"The buyer answered the commitment request {_wheres(call, [s.opener])} with a stall "
-                f"{_wheres(call, [s.follow])} (\"{text}\")")  # type: ignore[list-item]
+                f"{_wheres(call, [s.follow])} (\"{_short(by_index, s.follow)}\")")  # type: ignore[list-item]
     else:
         which = (("Both" if k == 2 else f"All {number_word(k)}") + " commitment requests" if k == total
                      else f"{k} of the {total} commitment requests")
