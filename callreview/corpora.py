@@ -204,7 +204,7 @@ def call_from_json(data: Any, *, path: str | None = None, line: int | None = Non
     title = _expect(data.get("title"), str, "title", path, line)
     kind = _expect(data.get("kind"), str, "kind", path, line) or "transcript"
     if kind not in KINDS:
-        raise InputError(f"kind must be 'transcript' or 'notes', not {kind!r}", path=path, line=line, hint=HINT)
+        raise InputError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}", path=path, line=line, hint=HINT)
     outcome = _expect(data.get("outcome"), str, "outcome", path, line) or None
     seller = _expect(data.get("seller"), str, "seller", path, line) or None
     passages_raw = data.get("passages")

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Iterable, Mapping
 
 ROLES = ("seller", "buyer", "other")
-KINDS = ("transcript", "notes")
+KINDS = ("transcript", "notes", "plan")
+#: the plan activities of the plan guide (shared/plan-guide.md); a plan's ``activity``
+ACTIVITIES = ("call", "opportunity", "account", "territory")
 TASKS = ("behavior", "stage")
 
 
@@ -132,6 +134,18 @@ class Call:
     def __post_init__(self) -> None:
         if not isinstance(self.passages, tuple):
             object.__setattr__(self, "passages", tuple(self.passages))
+
+    @property
+    def is_plan(self) -> bool:
+        """A seller's written plan (``kind == "plan"``) rather than a call."""
+        return self.kind == "plan"
+
+    @property
+    def activity(self) -> str | None:
+        """A plan's activity (``call``, ``opportunity``, ``account``, ``territory``), kept
+        in the corpus field ``activity``; None for calls."""
+        value = self.extra.get("activity")
+        return value if isinstance(value, str) else None
 
     @property
     def speakers(self) -> list[str]:
