@@ -695,6 +695,39 @@ def _rates(counts, calls: Sequence[Call], tax: Taxonomy):
     return np.divide(100.0 * counts, n, out=np.zeros_like(counts), where=n > 0)
 
 
+
+def fdr_results(tests: Sequence[tuple[str, PermutationTest, int]], alpha: float
+                ) -> tuple[dict[str, dict[str, Any]], int, float | None]:
+    """One report's family of tests, ``(row key, test, column)``, with Benjamini-Hochberg
+    over all of them and each interval inverting its test at the level the false discovery
+    rate leaves (false-coverage-rate adjusted: ``alpha * supported / tests``).
+
+    Returns (row key -> diff, ci_low, ci_high, p_value, q_value, supported, effect), the
+    number supported, and the intervals' confidence (None when nothing was tested). The
+    call team report and the plan team report (:mod:`callreview.plan_coach`) both use it."""
+    import numpy as np
+
+    m = len(tests)
+    result: dict[str, dict[str, Any]] = {}
+    if not m:
+        return result, 0, None
+    p = np.array([t.p[j] for _, t, j in tests])
+    q = benjamini_hochberg(p)
+    n_sup = int((q <= alpha + 1e-12).sum())
+    a_prime = alpha * max(n_sup, 1) / m
+    by_test: dict[int, tuple[Any, Any]] = {}
+    for key, t, j in tests:
+        if id(t) not in by_test:
+            by_test[id(t)] = t.interval(a_prime)
+        low, high = by_test[id(t)]
+        result[key] = dict(diff=float(t.diff[j]), ci_low=float(low[j]), ci_high=float(high[j]),
+                           p_value=float(t.p[j]), supported=bool(t.p[j] <= a_prime),
+                           effect=float(t.effect[j]))
+    for (key, _, _), qi in zip(tests, q):
+        result[key]["q_value"] = float(qi)
+    return result, sum(r["supported"] for r in result.values()), 1.0 - a_prime
+
+
 def compare_outcomes(calls: Iterable[Call], taxonomy: Taxonomy | None = None, *,
                      min_calls: int = DEFAULT_MIN_CALLS, n_perm: int = DEFAULT_PERM, seed: int = 0,
                      confidence: float = 0.95, labels: Sequence[str] | None = None,
@@ -747,27 +780,8 @@ def compare_outcomes(calls: Iterable[Call], taxonomy: Taxonomy | None = None, *,
                 bound = 100.0 if sk.kind == "share" else 2.0 * top + 1.0
                 tests.append((sk.key, PermutationTest(a, b, n_perm=n_perm, seed=seed + 1 + k, bound=bound), 0))
 
+    result, n_sup, level = fdr_results(tests, alpha)
     m = len(tests)
-    result: dict[str, dict[str, Any]] = {}
-    level = None
-    n_sup = 0
-    if m:
-        p = np.array([t.p[j] for _, t, j in tests])
-        q = benjamini_hochberg(p)
-        n_sup = int((q <= alpha + 1e-12).sum())
-        a_prime = alpha * max(n_sup, 1) / m
-        level = 1.0 - a_prime
-        by_test: dict[int, tuple[Any, Any]] = {}
-        for key, t, j in tests:
-            if id(t) not in by_test:
-                by_test[id(t)] = t.interval(a_prime)
-            low, high = by_test[id(t)]
-            result[key] = dict(diff=float(t.diff[j]), ci_low=float(low[j]), ci_high=float(high[j]),
-                               p_value=float(t.p[j]), supported=bool(t.p[j] <= a_prime),
-                               effect=float(t.effect[j]))
-        for (key, _, _), qi in zip(tests, q):
-            result[key]["q_value"] = float(qi)
-        n_sup = sum(r["supported"] for r in result.values())
 
     def row(key: str, kind: str, unit: str) -> BehaviorComparison:
         d = described.get(key, {})
@@ -1097,13 +1111,15 @@ RANKING = (
 )
 
 
-def label_probability(p: Passage, labels: frozenset[str] | set[str]) -> float:
-    """How sure the labels are that ``p`` is one of ``labels``: the model's probability where
-    it labeled the passage, 1 or 0 for a label a person gave. A label the model did not list
-    among its top three gets the most it could have (the smallest listed probability)."""
-    pred = p.predictions.get("behavior")
-    if pred is None or (p.behavior is not None and p.behavior != pred.label):
-        return 1.0 if p.behavior in labels else 0.0
+def label_probability(p: Passage, labels: frozenset[str] | set[str], task: str = "behavior") -> float:
+    """How sure the labels are that ``p`` is one of ``labels`` (for ``task``: a call's
+    "behavior", a plan line's "element"): the model's probability where it labeled the
+    passage, 1 or 0 for a label a person gave. A label the model did not list among its top
+    three gets the most it could have (the smallest listed probability)."""
+    pred = p.predictions.get(task)
+    given = p.label(task)
+    if pred is None or (given is not None and given != pred.label):
+        return 1.0 if given in labels else 0.0
     probs = {pred.label: pred.probability, **dict(pred.alternatives)}
     total = sum(v for k, v in probs.items() if k in labels)
     if any(lab not in probs for lab in labels):
@@ -1447,5 +1463,5 @@ __all__ = [
     "RANKING", "SURE", "label_probability", "UNANSWERED_OBJECTION", "NO_COMMITMENT_REQUEST", "BELOW_RANGE", "ABOVE_RANGE",
     "PermutationTest", "benjamini_hochberg", "METHOD", "Comparison", "summary_sentences", "describe_difference",
     "SEQUENCES", "SEQUENCE", "SequenceKind", "Step", "sequence_steps", "sequence_values", "presenting_before_need",
-    "available_sequences", "BROKEN_SEQUENCE",
+    "available_sequences", "BROKEN_SEQUENCE", "fdr_results",
 ]

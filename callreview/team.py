@@ -99,7 +99,10 @@ def load_paths(paths: Iterable[str | Path], sellers: Sequence[str] = (), input_f
 
 
 def needs_model(call: Call) -> bool:
-    """The call has passages without a behavior label."""
+    """The call has passages without a behavior label. A plan never does: its lines get
+    elements from a plan model, not behaviors (:mod:`callreview.plan_coach`)."""
+    if call.is_plan:
+        return False
     return any(not p.behavior for p in call.passages)
 
 

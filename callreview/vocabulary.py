@@ -11,7 +11,8 @@ from __future__ import annotations
 from typing import Sequence
 
 #: display names where the spelling alone reads badly
-_SPECIAL = {"need_payoff_question": "Need-payoff question", "no_sale": "No sale"}
+_SPECIAL = {"need_payoff_question": "Need-payoff question", "no_sale": "No sale", "above_plan": "Above plan",
+            "below_plan": "Below plan", "on_plan": "On plan"}
 
 #: (singular, plural) of what one passage with the label is, for counted phrases
 _NOUNS = {
@@ -31,6 +32,30 @@ _NOUNS = {
     "buyer_objection": ("buyer objection", "buyer objections"),
     "buyer_commitment": ("buyer commitment", "buyer commitments"),
     "other": ("other passage", "other passages"),
+    # plan elements (shared/plan-guide.md): what one plan line is
+    "call_objective": ("call objective", "call objectives"),
+    "advance_target": ("advance to ask for", "advances to ask for"),
+    "planned_question": ("planned question", "planned questions"),
+    "anticipated_objection": ("expected objection", "expected objections"),
+    "buyer_context": ("line on the buyer", "lines on the buyer"),
+    "value_hypothesis": ("value hypothesis", "value hypotheses"),
+    "qualification": ("qualification", "qualification"),
+    "decision_process": ("decision process", "decision process"),
+    "competition": ("competition", "competition"),
+    "win_strategy": ("win strategy", "win strategy"),
+    "resources": ("resources", "resources"),
+    "action_plan": ("next step", "next steps"),
+    "risk": ("risk", "risks"),
+    "client_goals": ("client goal", "client goals"),
+    "account_strategy": ("account strategy", "account strategy"),
+    "growth_opportunity": ("growth opportunity", "growth opportunities"),
+    "relationship_map": ("relationship map", "relationship map"),
+    "account_health": ("account health", "account health"),
+    "segmentation": ("segmentation", "segmentation"),
+    "prioritization": ("prioritization", "prioritization"),
+    "effort_allocation": ("effort allocation", "effort allocation"),
+    "territory_goal": ("territory goal", "territory goals"),
+    "status_update": ("status update", "status updates"),
 }
 
 

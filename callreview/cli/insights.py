@@ -283,6 +283,106 @@ def render_coaching(ctx: "CoachingContext", call: "Call", against: str, top: int
     return "\n".join(lines)
 
 
+def _line_text(call: "Call", index: int, n: int = 90) -> str:
+    from ..text_safety import for_terminal
+
+    text = " ".join(call.passages[index].text.split())
+    return for_terminal(text if len(text) <= n else text[: n - 1] + "\u2026")
+
+
+def render_execution(e, call: "Call") -> str:
+    """A call plan against its call: the advance, the questions, the objections."""
+    from ..metrics import where
+
+    lines = [f"against its plan {e.plan_id}"]
+    for n in e.notes:
+        lines.append(f"note: {n}")
+    if e.advance is not None:
+        a = e.advance
+        if a.asked:
+            got = {True: ", and the buyer committed", False: ", but the buyer did not commit", None: ""}[a.committed]
+            lines.append(f"  advance: asked for at passage {a.requests[0]}{got}")
+            lines.append(f"     {where(call.passages[a.requests[0]]):>11}  {_line_text(call, a.requests[0])}")
+        else:
+            lines.append("  advance: never asked for (no commitment request in the call)")
+    if e.questions:
+        lines.append(f"  planned questions: {sum(q.asked for q in e.questions)} of {len(e.questions)} asked")
+        for q in e.questions:
+            mark = "asked" if q.asked else "not asked"
+            lines.append(f"    line {q.line} {mark}: {q.text}")
+            if q.asked and q.passage is not None:
+                lines.append(f"     {where(call.passages[q.passage]):>11}  {_line_text(call, q.passage)}")
+    for o in e.objections:
+        state = ("came up and was answered" if o.came_up and o.answered else
+                 "came up, NOT answered" if o.came_up else "did not come up")
+        lines.append(f"  expected objection, line {o.line}: {state}")
+        if o.came_up and o.passage is not None:
+            lines.append(f"     {where(call.passages[o.passage]):>11}  {_line_text(call, o.passage)}")
+    return "\n".join(lines)
+
+
+def render_plan_coaching(pc, plan: "Call", top: int = 0) -> str:
+    """One plan's coaching: what it has and lacks, then the points with their lines."""
+    from ..vocabulary import display, ranges
+
+    lines = [f"{pc.plan_id}" + (f"  {pc.title}" if pc.title else "")
+             + f"  ({display(pc.activity).lower() if pc.activity else 'unknown'} plan, outcome: "
+               f"{display(pc.outcome, 'unknown')})"]
+    for n in pc.notes:
+        lines.append(f"note: {n}")
+    lines += pc.summary()
+    if pc.timeline is not None and len(pc.timeline.items) > 1:
+        lines.append(f"the deal {pc.timeline.opportunity_id} over time:")
+        for it in pc.timeline.items:
+            stale = "  STALE" if it.stale is not None and it.stale.stale else ""
+            lines.append(f"  {it.date or 'undated':<10}  {it.kind:<4}  {it.call_id}"
+                         + (f"  outcome: {it.outcome}" if it.outcome else "") + stale)
+            for _, text, _ in it.next_steps[:3]:
+                lines.append(f"              next: {text}")
+    lines.append("")
+    if not pc.points and pc.labeled:
+        lines.append("nothing stands out in this plan")
+    shown = pc.points[:top] if top else pc.points
+    for k, pt in enumerate(shown, 1):
+        if not pt.sure and (k == 1 or shown[k - 2].sure):
+            lines.append("to check (the labels are not sure enough to call these findings):")
+        lines.append(f"{k}. {pt.message}")
+        if pt.passages and pt.kind not in _CALL_POINT_KINDS:
+            what = "lines likeliest to be it" if pt.absent else "evidence"
+            lines.append(f"   {what}: lines {ranges(pt.passages)}")
+            if not pt.absent:
+                for i in pt.passages[:2]:
+                    lines.append(f"     line {i:>3}  {_line_text(plan, i)}")
+    if len(shown) < len(pc.points):
+        lines.append(f"... and {len(pc.points) - len(shown)} more points (--top 0 shows all)")
+    return "\n".join(lines)
+
+
+#: points about the call a plan prepared: their passages are the call's, not the plan's lines
+_CALL_POINT_KINDS = ("advance_not_asked", "planned_question_not_asked", "anticipated_objection_unanswered")
+
+
+def render_plan_report(r) -> str:
+    from ..plan_coach import row_name, success_words
+
+    good, rest = success_words(r.activity)
+    lines = [f"{r.activity} plans: {r.n_success} of {good} ({', '.join(r.success_outcomes)}) against "
+             f"{r.n_other} of {rest}" + (f"; excluded: {', '.join(f'{k}: {v}' for k, v in r.excluded.items())}"
+                                          if r.excluded else "")]
+    lines += r.summary()
+    if r.compared:
+        lines.append(f"% of plans with each element (the shares: % of lines); p from a permutation test "
+                     f"({r.n_perm} permutations, seed {r.seed}); q = Benjamini-Hochberg over the {r.n_tests} "
+                     f"rows, * = supported; intervals {r.interval_confidence:.1%}")
+    lines.append("these are correlations in these plans, not causes")
+    width = max(len(row_name(b.label)) for b in r.rows)
+    head = _table(r.rows, width, _pct_cell)
+    lines.append(f"{'element':<{width}}" + head[0][width:])
+    for b, line in zip(r.rows, head[1:]):
+        lines.append(row_name(b.label).ljust(width) + line[width:])
+    return "\n".join(lines)
+
+
 # --------------------------------------------------------------------------- commands
 
 
@@ -358,7 +458,22 @@ def report_cmd(paths: tuple[str, ...], store_path: str | None, by: str | None, a
                                                                       "for data use --json")
     team = (_store_team(store_path, model_dir) if store_path is not None
             else from_paths(paths, model=model_dir, input_format=input_format, warn=warn))
-    calls, n_annotated = list(team.calls), team.n_annotated
+    calls, n_annotated = [c for c in team.calls if not c.is_plan], team.n_annotated
+    plans = [c for c in team.calls if c.is_plan]
+    plan_reports = []
+    if plans:
+        from ..plan_coach import compare_all
+
+        plan_reports = compare_all(plans, min_plans=min_calls, seed=seed)
+        if not calls:
+            if output is not None:
+                raise UsageError("-o writes the call team report, and these files hold only plans",
+                                 hint="report on plans prints the table (or --json)")
+            if as_json:
+                _echo_json({"plans": [r.to_json() for r in plan_reports], "team": team.source})
+            else:
+                click.echo("\n\n".join(render_plan_report(r) for r in plan_reports))
+            return
     if not calls:
         if store_path is not None:
             raise UsageError("no reviewed calls with an outcome in the review store",
@@ -386,52 +501,113 @@ def report_cmd(paths: tuple[str, ...], store_path: str | None, by: str | None, a
             write_atomic(output, render_html(rep, team.source))
         click.echo(f"wrote the team report of {len(calls)} calls to {output}", err=True)
     if as_json:
-        _echo_json(rep.to_json() | {"annotated_by_model": n_annotated, "team": team.source})
+        extra = {"plans": [r.to_json() for r in plan_reports]} if plan_reports else {}
+        _echo_json(rep.to_json() | {"annotated_by_model": n_annotated, "team": team.source} | extra)
         return
     if output is not None:
         return
     if n_annotated:
         click.echo(f"note: {n_annotated} call(s) had unlabeled passages and were labeled by the model", err=True)
     click.echo(render_report(rep))
+    for pr in plan_reports:
+        click.echo("\n" + render_plan_report(pr))
+
+
+def _today(value: str | None):
+    from datetime import date
+
+    if value is None:
+        return date.today()
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--today {value!r} is not a date", hint="give it as YYYY-MM-DD, e.g. --today 2027-03-25") from None
 
 
 @cli.command("coach")
 @click.argument("file", type=click.Path(dir_okay=False))
 @click.option("--against", "against", multiple=True, type=click.Path(),
-              help="The team's labeled calls (corpus file or folder; repeatable). Default: corpora/default.")
+              help="The team's labeled calls and plans (corpus file or folder; repeatable). Default: corpora/default.")
 @_store_flag("Coach against the reviewed calls in the review store, with the outcomes the manager set "
              "(PATH, else $CALLREVIEW_STORE, else the user data folder's store).")
+@click.option("--plan", "plan_paths", multiple=True, type=click.Path(dir_okay=False), metavar="PLAN",
+              help="The call plan that prepared the call (repeatable): was its advance asked for, its questions "
+                   "asked, its expected objections answered.")
+@click.option("--today", "today", default=None, metavar="YYYY-MM-DD",
+              help="The day a plan's next-step dates are checked against (default: today).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of readable text.")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
               help="Model folder for calls with unlabeled passages (default: the current model).")
 @click.option("--min-calls", type=click.IntRange(min=1), default=5, show_default=True,
-              help="Fewest successful team calls needed to compare behavior rates.")
+              help="Fewest successful team calls (or plans) needed to compare behavior rates (or elements).")
 @click.option("--top", type=click.IntRange(min=0), default=5, show_default=True,
               help="Show the first N points (0: all). JSON always has all.")
 @click.option("--seller", "sellers", multiple=True, metavar="NAME",
               help="The seller's name as it appears in FILE (repeatable); otherwise guessed.")
 @input_format_option
-def coach_cmd(file: str, against: tuple[str, ...], store_path: str | None, as_json: bool, model_dir: str | None,
-              min_calls: int, top: int, sellers: tuple[str, ...], input_format: str) -> None:
-    """The coaching context of a call: what in it differs from the team's successful calls.
+def coach_cmd(file: str, against: tuple[str, ...], store_path: str | None, plan_paths: tuple[str, ...],
+              today: str | None, as_json: bool, model_dir: str | None, min_calls: int, top: int,
+              sellers: tuple[str, ...], input_format: str) -> None:
+    """The coaching context of a call or a plan.
 
-    Points are ranked so the first is the one most worth a manager's minute (unanswered
-    objections, a missing commitment request, then behaviors that separate the team's
-    outcomes), each with the passages that are its evidence.
+    A call: what in it differs from the team's successful calls, ranked so the first point
+    is the one most worth a manager's minute (unanswered objections, a missing commitment
+    request, then behaviors that separate the team's outcomes), each with the passages
+    that are its evidence; with --plan, the call held against its call plan. A plan (corpus
+    kind "plan"): the elements of its activity it has and lacks, planning against
+    reporting, how specific it is, whether it went stale, and against its call when it
+    prepared one.
     """
     from ..insights import coach
+    from ..plan_coach import coach_plan, execution, plans_for, read_plans
+    from ..team import load_paths as team_paths
     from ..team import load_team
 
     if against and store_path is not None:
         raise UsageError("give --against or --store, not both", hint="coach against one team at a time")
-    calls, n_annotated = annotate_missing(load_paths([file], sellers, input_format), model_dir)
-    team = (_store_team(store_path, model_dir) if store_path is not None
-            else load_team(against, model=model_dir))
-    results = [(c, coach(c, team.against(c), min_calls=min_calls)) for c in calls]
+    day = _today(today)
+    loaded = load_paths([file], sellers, input_format)
+    plans_in = [c for c in loaded if c.is_plan]
+    given_plans = read_plans(plan_paths)
+    calls, n_annotated = annotate_missing([c for c in loaded if not c.is_plan], model_dir)
+    if given_plans and not calls:
+        raise UsageError("--plan holds a plan against a call, but FILE has no call",
+                         hint="coach CALL --plan PLAN; to coach the plan itself, run coach PLAN")
+    others = team_paths(against, warn=warn) if against else []
+    related = [*others, *loaded, *given_plans]
+    team = None
+    if calls:
+        team = (_store_team(store_path, model_dir) if store_path is not None
+                else load_team(against, model=model_dir))
+        related += [c for c in team.calls if c.is_plan]
+    results = [(c, coach(c, team.against(c), min_calls=min_calls)) for c in calls] if team else []
+    linked = {c.call_id: (given_plans or plans_for(c, related)) for c in calls}
+    checks = {cid: [execution(p, next(c for c in calls if c.call_id == cid)) for p in ps] for cid, ps in linked.items()}
+    plan_team = [c for c in others if c.is_plan]
+    plan_results = [coach_plan(p, plan_team, related=related, today=day, min_plans=min_calls) for p in plans_in]
     if as_json:
-        _echo_json({"calls": [ctx.to_json() for _, ctx in results], "against": list(against) or [team.source],
-                    "team": {"source": team.source, "kind": team.kind, "n_calls": len(team.calls)},
-                    "annotated_by_model": n_annotated})
+        out: dict[str, Any] = {}
+        if calls and team is not None:
+            out = {"calls": [ctx.to_json() | {"plans": [e.to_json() for e in checks[c.call_id]]}
+                             for c, ctx in results],
+                   "against": list(against) or [team.source],
+                   "team": {"source": team.source, "kind": team.kind, "n_calls": len(team.calls)},
+                   "annotated_by_model": n_annotated}
+        if plans_in:
+            out["plans"] = [r.to_json() for r in plan_results]
+            out["today"] = day.isoformat()
+        _echo_json(out)
         return
-    where = team.source
-    click.echo("\n\n".join(render_coaching(ctx, c, where, top) for c, ctx in results))
+    texts = []
+    for c, ctx in results:
+        text = render_coaching(ctx, c, team.source if team else "", top)
+        for e in checks[c.call_id]:
+            text += "\n\n" + render_execution(e, c)
+        texts.append(text)
+    by_id = {c.call_id: c for c in related if not c.is_plan}
+    for r, p in zip(plan_results, plans_in):
+        text = render_plan_coaching(r, p, top)
+        if r.execution is not None and r.execution.call_id in by_id:
+            text += "\n\n" + render_execution(r.execution, by_id[r.execution.call_id])
+        texts.append(text)
+    click.echo("\n\n".join(texts))
