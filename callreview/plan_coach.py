@@ -186,21 +186,16 @@ def _month_end(y: int, m: int) -> date:
 
 
 def _infer_year(m: int, d: int, ref: date) -> date | None:
-    """A day and month without a year: in the plan's year, or the next when that would be
-    more than four months before the plan (plans look ahead)."""
-    try:
-        candidate = date(ref.year, m, d)
-    except ValueError:
+    """A day and month without a year: the one from four months before the plan to eight
+    months after it (plans look ahead, and cite recent evidence)."""
+    for y in (ref.year, ref.year + 1, ref.year - 1):
         try:
-            candidate = date(ref.year + 1, m, d)  # 29 Feb
-        except ValueError:
-            return None
-    if candidate < ref - timedelta(days=120):
-        try:
-            candidate = date(ref.year + 1, m, d)
-        except ValueError:
-            return None
-    return candidate
+            candidate = date(y, m, d)
+        except ValueError:  # 29 Feb
+            continue
+        if ref - timedelta(days=120) <= candidate < ref + timedelta(days=245):
+            return candidate
+    return None
 
 
 def _year(text: str | None, ref: date) -> int | None:
@@ -261,8 +256,7 @@ def parse_dates(text: str, ref: date) -> list[tuple[str, date]]:
     end of the quarter), and words relative to ``ref``, the plan's date: ``today``,
     ``tomorrow``, ``this week``/``next week`` (its Friday), ``next month`` and ``end of
     month`` (the month's last day), ``in 2 weeks``, ``Friday`` (the next one). A date with
-    no year is in the plan's year, or the next when that would put it more than four months
-    before the plan. Impossible dates (``30 Feb``) are not dates."""
+    no year is the one from four months before the plan to eight months after it. Impossible dates (``30 Feb``) are not dates."""
     found: list[tuple[int, int, str, date]] = []
     for kind, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):

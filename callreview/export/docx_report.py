@@ -425,6 +425,11 @@ def _write_view(d: _Doc, v: ReportView, first: bool) -> None:
             if c.where:
                 d.run(par, f" ({c.where})", color=FAINT, size=9)
 
+    for heading, rows in v.plan_sections:
+        d.heading(heading)
+        for r in rows:
+            d.para(r, after=3)
+
     d.heading("Evidence")
     d.para("Passages the manager commented on or corrected.", size=9, color=MUTED).paragraph_format.keep_with_next = True
     if not v.evidence:

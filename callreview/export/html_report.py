@@ -244,6 +244,10 @@ def render_view(v: ReportView) -> str:
             out.append(f"<li>{esc(c.message)}{where}</li>")
         out.append("</ol></section>")
 
+    for heading, rows in v.plan_sections:
+        out.append(f'<section class="plan"><h2>{esc(heading)}</h2><ul>'
+                   + "".join(f"<li>{esc(r)}</li>" for r in rows) + "</ul></section>")
+
     out.append('<section class="evidence-section"><h2>Evidence<span class="hint">passages the manager '
                'commented on or corrected</span></h2>')
     if not v.evidence:

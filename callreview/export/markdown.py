@@ -95,6 +95,10 @@ def render_view(v: ReportView) -> str:
             lines.append(f"{k}. {esc(c.message)}{where}")
         lines.append("")
 
+    for heading, rows in v.plan_sections:
+        lines += [f"## {esc(heading)}", ""]
+        lines += [f"- {esc(r)}" for r in rows] + [""]
+
     lines += ["## Evidence", ""]
     if not v.evidence:
         lines += [esc(v.evidence_empty), ""]

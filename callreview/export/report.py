@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..artifacts import Model
     from ..insights import CoachingContext
     from ..metrics import CallMetrics
+    from ..plan_coach import Execution, PlanCoaching
     from ..store import Store
     from ..taxonomy import Taxonomy
 
@@ -65,6 +66,10 @@ class ReportData:
     #: UTC time of the latest review edit (ISO 8601)
     reviewed_at: str | None = None
     model_id: str | None = None
+    #: a plan's coaching (what it covers and lacks), when the report is of a plan
+    plan: "PlanCoaching | None" = None
+    #: a call held against the call plans that prepared it
+    plan_checks: "tuple[Execution, ...]" = ()
 
     @property
     def call_id(self) -> str:
@@ -135,6 +140,8 @@ class ReportData:
                          for e in self.evidence],
             "metrics": self.metrics.to_json(),
             "coaching": self.coaching.to_json() if self.coaching else None,
+            "plan_coaching": self.plan.to_json() if self.plan else None,
+            "plan_checks": [e.to_json() for e in self.plan_checks],
             "call": call_to_json(self.call),
         }
 
@@ -150,7 +157,24 @@ def _model_id(call: Call) -> str | None:
     return None
 
 
+def _plan_part(call: Call, team: Sequence[Call] | None, taxonomy: "Taxonomy | None"
+               ) -> "tuple[PlanCoaching | None, tuple[Execution, ...]]":
+    """A plan's coaching against the team's plans (the deal's calls and plans among them);
+    a call against the call plans in the team that prepared it."""
+    from datetime import date
+
+    from ..plan_coach import coach_plan, execution, plans_for
+
+    team = list(team or ())
+    if call.is_plan:
+        return coach_plan(call, team, taxonomy, related=team, today=date.today()), ()
+    return None, tuple(execution(p, call, taxonomy) for p in plans_for(call, team))
+
+
 def _coaching(call: Call, team: Sequence[Call] | None, taxonomy: "Taxonomy | None") -> "CoachingContext | None":
+    if not team or call.is_plan:
+        return None
+    team = [c for c in team if not c.is_plan]
     if not team:
         return None
     from ..insights import coach
@@ -172,9 +196,10 @@ def from_call(call: Call, *, human_labels: Mapping[tuple[int, str], str | None] 
         human_labels = {(p.index, t): p.label(t) for p in call.passages for t in TASKS
                         if p.label(t) is not None
                         and (t not in p.predictions or p.predictions[t].label != p.label(t))}
+    plan, checks = _plan_part(call, team, taxonomy)
     return ReportData(call=call, metrics=call_metrics(call, taxonomy), origin=MODEL,
                       human_labels=dict(human_labels), coaching=_coaching(call, team, taxonomy),
-                      model_id=_model_id(call))
+                      model_id=_model_id(call), plan=plan, plan_checks=checks)
 
 
 def from_store(store: "Store", call_id: str, *, team: Sequence[Call] | None = None,
@@ -190,6 +215,7 @@ def from_review(review: CallReview, *, team: Sequence[Call] | None = None,
     from ..metrics import call_metrics
 
     call, decisions = review.call, review.decisions
+    plan, checks = _plan_part(call, team, taxonomy)
     # a label the manager decided is a person's label: the metrics count it as measured,
     # not as the model's estimate, even where the manager accepted the model's label
     decided = call.with_passages(
@@ -208,6 +234,8 @@ def from_review(review: CallReview, *, team: Sequence[Call] | None = None,
         reviewers=review.reviewers,
         reviewed_at=review.reviewed_at,
         model_id=_model_id(call),
+        plan=plan,
+        plan_checks=checks,
     )
 
 
@@ -235,7 +263,7 @@ def from_files(paths: Iterable[str | Path], *, model: "Model | Callable[[], Mode
                 slots.append(from_store(store, stored, team=team, taxonomy=taxonomy))  # type: ignore[arg-type]
             else:
                 slots.append(call)
-    todo = [s for s in slots if isinstance(s, Call)]
+    todo = [s for s in slots if isinstance(s, Call) and not s.is_plan]  # a plan's lines get elements, not behaviors
     annotated: dict[int, Call] = {}
     if todo:
         m = None

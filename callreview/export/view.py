@@ -195,6 +195,8 @@ class ReportView:
     evidence_empty: str
     notes: tuple[str, ...]
     footer: str
+    #: a plan's coaching, or a call against its plan: (heading, lines) in report order
+    plan_sections: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _join(names: list[str]) -> str:
@@ -216,6 +218,45 @@ def stage_color(stage: str | None, taxonomy: "Taxonomy") -> str:
     if stage in order:
         return STAGE_COLORS[order.index(stage) % len(STAGE_COLORS)]
     return STAGE_COLORS[(len(order) + sum(map(ord, stage))) % len(STAGE_COLORS)]
+
+
+def plan_sections(data: "ReportData") -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The plan coaching a report shows: what a plan covers (has, lacks, planning against
+    reporting, specificity) and its ranked points with their lines; for a call, each call
+    plan that prepared it held against it (advance, questions, objections)."""
+    out: list[tuple[str, tuple[str, ...]]] = []
+    pc = data.plan
+    if pc is not None:
+        lines = list(pc.summary()) + [n[0].upper() + n[1:] + "." for n in pc.notes]
+        out.append(("What the plan covers", tuple(lines)))
+        points = []
+        for pt in pc.points:
+            where = ""
+            if pt.passages and pt.kind not in ("advance_not_asked", "planned_question_not_asked",
+                                               "anticipated_objection_unanswered"):
+                where = f" ({'likeliest lines' if pt.absent else 'lines'} {_ranges(pt.passages)})"
+            points.append(f"{'Check: ' if not pt.sure and not pt.message.startswith('Check') else ''}"
+                          f"{pt.message}{where}")
+        if points:
+            out.append(("Plan coaching points", tuple(points)))
+    checks = list(data.plan_checks) + ([pc.execution] if pc is not None and pc.execution is not None else [])
+    for e in checks:
+        lines = []
+        if e.advance is not None:
+            lines.append("The advance was asked for" + (f" at passage {e.advance.requests[0]}" if e.advance.requests
+                                                         else "") + "." if e.advance.asked
+                         else "The advance was never asked for.")
+        for q in e.questions:
+            lines.append(f"Planned question (line {q.line}) " + (f"asked at passage {q.passage}: “{q.sentence}”"
+                                                                 if q.asked else "not asked") + f" — {q.text}")
+        for o in e.objections:
+            state = ("came up at passage %s and was %s" % (o.passage, "answered" if o.answered else "not answered")
+                     if o.came_up else "did not come up")
+            lines.append(f"Expected objection (line {o.line}) {state} — {o.text}")
+        lines += [n[0].upper() + n[1:] + "." for n in e.notes]
+        out.append((f"Against the plan {e.plan_id}" if not data.call.is_plan else f"Against the call {e.call_id}",
+                    tuple(lines)))
+    return tuple(out)
 
 
 def report_view(data: "ReportData", taxonomy: "Taxonomy | None" = None, *, max_coaching: int = 3) -> ReportView:
@@ -240,6 +281,8 @@ def report_view(data: "ReportData", taxonomy: "Taxonomy | None" = None, *, max_c
     dur = cm.get("duration")
     kind = "call notes" if call.kind == "notes" else "transcript"
     sub = [f"Call {call.call_id}", f"{kind}, {len(call.passages)} passages"]
+    if call.is_plan:
+        sub = [f"Plan {call.call_id}", f"{call.activity or 'unknown activity'} plan, {len(call.passages)} lines"]
     if dur is not None and dur.value is not None:
         sub.append(f"{format_time(dur.value)} long")
     if data.model_id:
@@ -353,6 +396,7 @@ def report_view(data: "ReportData", taxonomy: "Taxonomy | None" = None, *, max_c
               "way; they give context, not targets. \u2248 marks a value estimated from words or from the "
               "model's labels.")
     return ReportView(
+        plan_sections=plan_sections(data),
         title=call.title or call.call_id,
         subtitle=" \u00b7 ".join(sub),
         facts=tuple(facts),
