@@ -220,11 +220,11 @@ def _one_date(kind: str, g: Sequence[str | None], ref: date) -> date | None:
             year = _year(g[2], ref)
             return date(year, m, d) if year else _infer_year(m, d, ref)
         if kind == "quarter":
-            q, year = int(g[0]), _year(g[1], ref)  # type: ignore[arg-type]
-            y = year or ref.year
-            end = _month_end(y, 3 * q)
-            if year is None and end < ref - timedelta(days=120):
-                end = _month_end(y + 1, 3 * q)
+            quarter, given_year = int(g[0] or 0), _year(g[1], ref)
+            base = given_year or ref.year
+            end = _month_end(base, 3 * quarter)
+            if given_year is None and end < ref - timedelta(days=120):
+                end = _month_end(base + 1, 3 * quarter)
             return end
         if kind == "rel":
             word = " ".join((g[0] or "").lower().replace("the ", "").split())
@@ -236,7 +236,7 @@ def _one_date(kind: str, g: Sequence[str | None], ref: date) -> date | None:
                     "end of quarter": _month_end(ref.year, 3 * ((ref.month - 1) // 3 + 1)),
                     "eoq": _month_end(ref.year, 3 * ((ref.month - 1) // 3 + 1))}.get(word)
         if kind == "in":
-            n = int(g[0]) if (g[0] or "").isdigit() else _NUMWORDS[(g[0] or "").lower()]
+            n = int(g[0] or 0) if (g[0] or "").isdigit() else _NUMWORDS[(g[0] or "").lower()]
             unit = (g[1] or "").lower()
             return ref + timedelta(days=n * {"day": 1, "week": 7, "month": 30}[unit])
         if kind == "weekday":
@@ -818,7 +818,7 @@ def success_of(plan: Call, taxonomy: Taxonomy | None = None) -> bool | None:
     if not plan.outcome or plan.outcome in UNDECIDED:
         return None
     act = activity_of(plan)
-    if act in SUCCESS_OUTCOMES:
+    if act is not None and act in SUCCESS_OUTCOMES:
         if plan.outcome not in PLAN_OUTCOMES[act]:
             return None
         return plan.outcome in SUCCESS_OUTCOMES[act]

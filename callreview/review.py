@@ -89,6 +89,9 @@ class CallSummary:
     n_reviewed: int = 0
     #: id of the model whose predictions are current, if any
     model_id: str | None = None
+    #: "transcript", "notes" or "plan" (a seller's written plan, with its activity)
+    kind: str = "transcript"
+    activity: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

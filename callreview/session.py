@@ -58,9 +58,12 @@ def import_files(store: "Store", paths: Sequence[str | Path], model: "Model | No
         calls.extend(load_calls(path, format=input_format, sellers=(seller,) if seller else (), warn=warn))
     if not calls:
         raise UsageError("no calls found in the files given", hint="check the files with: callreview inspect FILE")
-    if model is not None:
-        calls = (annotate or default_annotate)(calls, model)
-    return [store.add_call(c, seller=seller, model_id=model.id if model is not None else None) for c in calls]
+    if model is not None:  # a plan's lines get elements from a plan model, not the call model's behaviors
+        todo = [c for c in calls if not c.is_plan]
+        done = iter((annotate or default_annotate)(todo, model) if todo else [])
+        calls = [c if c.is_plan else next(done) for c in calls]
+    return [store.add_call(c, seller=seller, model_id=model.id if model is not None and not c.is_plan else None)
+            for c in calls]
 
 
 def annotate_stored(store: "Store", call_ids: Iterable[str], model: "Model", *,
@@ -98,6 +101,23 @@ class CallContext:
     call_id: str
     metrics: Any  # metrics.CallMetrics
     coaching: Any = None  # insights.CoachingContext, None until the team is known
+
+
+def plan_context(plan: Call, store: "Store | None", team: Sequence[Call] | None, today: Any = None) -> Any:
+    """What the plan screen shows: the plan's coaching (:func:`plan_coach.coach_plan`)
+    against the team's plans, with the store's calls and plans as the deal around it, and
+    the call it prepared held against it when that call is in the store."""
+    from .plan_coach import coach_plan
+
+    related: list[Call] = list(team or ())
+    if store is not None:
+        related += [c for c in store_items(store) if c.call_id != plan.call_id]
+    return coach_plan(plan, related, related=related, today=today)
+
+
+def store_items(store: "Store") -> list[Call]:
+    """Every stored call and plan as it stands now (the manager's labels where decided)."""
+    return [store.review(s.call_id).call for s in store.list_calls()]
 
 
 def call_context(call: Call, team: Sequence[Call] | None) -> CallContext:

@@ -67,6 +67,10 @@ from .review import (
 __all__ = ["Store", "default_store_path", "store_path", "content_hash", "default_reviewer",
            "SCHEMA_VERSION", "MIGRATIONS", "ENV_VAR"]
 
+#: what a decision may label: a call passage's tasks, and a plan line's element
+#: (shared/plan-guide.md), kept in the passage's ``element`` field
+DECIDABLE = (*TASKS, *(() if "element" in TASKS else ("element",)))
+
 #: environment variable naming the store file (used when ``--store`` is not given)
 #: environment variable naming the reviewer (else the login name)
 REVIEWER_ENV_VAR = "CALLREVIEW_REVIEWER"
@@ -452,7 +456,8 @@ class Store:
         """Every stored call, in the order they were added, with its review progress."""
         with self._read() as db:
             rows = db.execute(
-                "SELECT call_id, title, seller, outcome, n_passages, added_at FROM calls ORDER BY id"
+                "SELECT call_id, title, seller, outcome, n_passages, added_at, json_extract(data, '$.kind'),"
+                " json_extract(data, '$.activity') FROM calls ORDER BY id"
             ).fetchall()
             latest = _latest_call_values(db)
             edited = dict(db.execute(
@@ -491,10 +496,11 @@ class Store:
                 _CURRENT_SETS + "SELECT cur.call_id, s.model_id FROM cur JOIN prediction_sets AS s"
                 " ON s.id = cur.set_id").fetchall())
         out = []
-        for cid, title, seller, outcome, n, added in rows:
+        for cid, title, seller, outcome, n, added, kind, activity in rows:
             values = latest.get(cid, {})
             out.append(CallSummary(
-                call_id=cid, title=title,
+                call_id=cid, title=title, kind=kind if isinstance(kind, str) else "transcript",
+                activity=activity if isinstance(activity, str) else None,
                 seller=values["seller"] if "seller" in values else seller,
                 added_at=added,
                 outcome=values["outcome"] if "outcome" in values else outcome,
@@ -515,8 +521,8 @@ class Store:
         """
         if action not in ACTIONS:
             raise StoreError(f"unknown action {action!r}", hint="use one of: " + ", ".join(ACTIONS))
-        if task not in TASKS:
-            raise StoreError(f"unknown task {task!r}", hint="use one of: " + ", ".join(TASKS))
+        if task not in DECIDABLE:
+            raise StoreError(f"unknown task {task!r}", hint="use one of: " + ", ".join(DECIDABLE))
         if action == "relabel" and not (label and label.strip()):
             raise StoreError("relabel needs the new label", hint="pass label=...")
         if action == "skip" and label is not None:
@@ -952,6 +958,11 @@ def _base_call(row: tuple, preds: Mapping[int, Mapping[str, Prediction]], *, rev
                 new[task] = None
             elif task in pp:
                 new[task] = pp[task].label
+        if call.is_plan and ("element" in pp or reviewed):  # a plan line's element, as the tasks above
+            extra = {k: v for k, v in p.extra.items() if k != "element"}
+            if not reviewed:
+                extra["element"] = pp["element"].label
+            new["extra"] = extra
         passages.append(replace(p, **new))
     return replace(call, call_id=cid, passages=tuple(passages), source=source, roles_inferred=bool(roles_inferred))
 
@@ -964,7 +975,12 @@ def _decided(base: Call, labels: Mapping[tuple[int, str], str | None], values: M
         by_passage.setdefault(i, {})[task] = label
     passages = list(base.passages)
     for i, new in by_passage.items():
-        passages[i] = replace(passages[i], **new)
+        extra = {t: v for t, v in new.items() if t not in TASKS}  # a plan line's element lives in extra
+        fields = {t: v for t, v in new.items() if t in TASKS}
+        if extra:
+            kept = {k: v for k, v in passages[i].extra.items() if k not in extra}
+            fields["extra"] = {**kept, **{k: v for k, v in extra.items() if v is not None}}
+        passages[i] = replace(passages[i], **fields)
     return replace(
         base,
         passages=tuple(passages),

@@ -238,7 +238,21 @@ class CallreviewApp(App[None]):
             if index is not None:
                 screen.go_to(index)
             return
+        if self._is_plan(call_id):
+            from .plan import PlanScreen
+
+            self.push_screen(PlanScreen(call_id, cursor=index))
+            return
         self.push_screen(CallScreen(call_id, cursor=index))
+
+    def _is_plan(self, call_id: str) -> bool:
+        """The stored item is a seller's plan (it opens on the plan screen)."""
+        from ..errors import CallreviewError
+
+        try:
+            return self.store is not None and self.store.get_call(call_id).is_plan
+        except CallreviewError:
+            return False
 
     def refresh_views(self, call_id: str | None = None) -> None:
         """Tell every open screen that the store changed."""

@@ -32,7 +32,13 @@ def label_choices(app, task: str, review: "CallReview | None" = None) -> list[st
     """The labels a passage can get: the model's, in the taxonomy's order, then any other
     label the call already uses; the taxonomy's when no model is loaded."""
     tax = default_taxonomy()
-    order = list(tax.behaviors if task == "behavior" else tax.stages)
+    if task == "element":  # a plan line: its activity's elements, then the shared ones
+        from ..plan_coach import SHARED_ELEMENTS, activity_of, elements_for
+
+        act = activity_of(review.call) if review is not None else None
+        order = [*elements_for(act), *SHARED_ELEMENTS]
+    else:
+        order = list(tax.behaviors if task == "behavior" else tax.stages)
     model = getattr(app, "model", None)
     labels = list(model.labels(task)) if model is not None and task in model.tasks else list(order)
     if review is not None:

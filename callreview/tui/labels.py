@@ -85,7 +85,7 @@ def stage_color(label: str) -> str:
 
 
 def color_for(task: str, label: str) -> str:
-    return behavior_color(label) if task == "behavior" else stage_color(label)
+    return behavior_color(label) if task in ("behavior", "element") else stage_color(label)
 
 
 def chip(task: str, label: str | None, width: int | None = None) -> Text:

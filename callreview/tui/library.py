@@ -117,8 +117,12 @@ class LibraryScreen(Screen):
         styled = partial(look, self)
         for c in rows:
             unsure = Text(str(c.n_unsure), style=styled("unsure") if c.n_unsure else "dim")
+            name = Text(c.title or c.call_id)
+            if c.kind == "plan":  # plans sit beside the calls, marked as what they are
+                what = f"{readable(c.activity)} plan".capitalize() if c.activity else "Plan"
+                name = Text.assemble((what + " · ", "dim"), name)
             table.add_row(
-                Text(c.title or c.call_id), c.seller or "—", c.added_at[:10], outcome_text(c.outcome),
+                name, c.seller or "—", c.added_at[:10], outcome_text(c.outcome),
                 status_text(c.status, styled), unsure, f"{c.n_reviewed}/{c.n_passages}", key=c.call_id)
         if current is not None:
             for i, c in enumerate(rows):

@@ -105,3 +105,12 @@ class QueueLoaded(Message):
         super().__init__()
         self.items = items
         self.reviews = reviews
+
+
+class PlanReady(Message):
+    """A plan's coaching (:class:`callreview.plan_coach.PlanCoaching`) is computed."""
+
+    def __init__(self, coaching, asked: int) -> None:
+        super().__init__()
+        self.coaching = coaching
+        self.asked = asked

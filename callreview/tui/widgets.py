@@ -114,16 +114,18 @@ def row_texts(review: "CallReview", index: int, look: Look) -> list[Text]:
     when.append(f" #{index}", style="dim")
     who = Text(clip(p.speaker or "—", FIXED["who"]))
     who.append("\n" + (p.role or ""), style="dim")
-    label = chip("behavior", p.behavior, LABEL_WIDTH)
+    tasks = ("element", None) if review.call.is_plan else ("behavior", "stage")
+    label = chip(tasks[0], p.label(tasks[0]), LABEL_WIDTH)
     label.append("\n")
-    label.append_text(chip("stage", p.stage, LABEL_WIDTH))
+    if tasks[1]:
+        label.append_text(chip(tasks[1], p.label(tasks[1]), LABEL_WIDTH))
     def shown(task: str) -> str:
         q = label_probability(p, task)
         return percent(q) if q is not None else ("—" if p.label(task) and p.predictions.get(task) else "")
 
     conf = Text()
-    conf.append(shown("behavior"), style=look("unsure") if mark == "unsure" else "")
-    conf.append("\n" + shown("stage"), style="dim")
+    conf.append(shown(tasks[0]), style=look("unsure") if mark == "unsure" else "")
+    conf.append("\n" + (shown(tasks[1]) if tasks[1] else ""), style="dim")
     return [when, who, label, conf, Text("")]
 
 
