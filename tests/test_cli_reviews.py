@@ -63,7 +63,7 @@ def test_list_json_gives_every_field(store_file):
     assert data[ACME] | {"added_at": None} == {
         "call_id": ACME, "title": "Acme Billing - follow-up", "seller": None, "added_at": None,
         "outcome": "no_sale", "status": "done", "n_passages": 3, "n_unsure": 1, "n_decided": 1,
-        "n_reviewed": 0, "model_id": "test-model-1"}
+        "n_reviewed": 0, "model_id": "test-model-1", "kind": "transcript", "activity": None}
 
 
 def test_list_of_an_empty_store_says_how_to_add_calls(tmp_path):

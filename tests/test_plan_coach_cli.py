@@ -114,3 +114,12 @@ def test_call_export_shows_its_plan(tmp_path):
     text = out.read_text()
     assert "## Against the plan plan-call-northwind-02" in text
     assert "Planned question (line 3) asked at passage 2" in text
+
+
+def test_redacted_export_of_a_call_with_its_plan_hides_names(tmp_path):
+    out = tmp_path / "call.md"
+    r = run("export", str(DATA / "northwind_call.jsonl"), "--against", str(DATA / "call_plan.jsonl"),
+            "--format", "md", "--redact-name", "Riverside", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    text = out.read_text()
+    assert "## Against the plan" in text and "Riverside" not in text

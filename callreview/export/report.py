@@ -325,8 +325,24 @@ def redacted(data: ReportData, *, extra_names: Iterable[str] = ()) -> ReportData
     decisions = {k: replace(d, reviewer=reviewer(d.reviewer),
                             predicted=r.prediction(d.predicted) if d.predicted else None)
                  for k, d in data.decisions.items()}
+
+    def points(ps):
+        return tuple(replace(p, message=r.text(p.message) or "") for p in ps)
+
+    def check(e):  # a call plan against its call quotes both
+        return replace(e, points=points(e.points), notes=tuple(r.text(n) or "" for n in e.notes),
+                       questions=tuple(replace(q, text=r.text(q.text) or "", sentence=r.text(q.sentence) or "")
+                                       for q in e.questions),
+                       objections=tuple(replace(o, text=r.text(o.text) or "") for o in e.objections))
+
+    plan = data.plan
+    if plan is not None:
+        plan = replace(plan, title=r.text(plan.title), notes=tuple(r.text(n) or "" for n in plan.notes),
+                       points=points(plan.points), execution=check(plan.execution) if plan.execution else None)
     return replace(
         data,
+        plan=plan,
+        plan_checks=tuple(check(e) for e in data.plan_checks),
         call=call,
         metrics=metrics,
         coaching=coaching,

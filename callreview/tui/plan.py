@@ -6,7 +6,7 @@ every edit goes to the store at once. The coaching is :func:`callreview.session.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -63,14 +63,15 @@ class PlanScreen(CallScreen):
 
         if self.review is None:
             return
-        plan, team, store = self.review.call, self.app.team, self.app.store
+        app: Any = self.app  # the review app (tui/app.py): its store, team and jobs
+        plan, team, store = self.review.call, app.team, app.store
         last = self._context_inputs
-        if last is not None and last[1] is team and last[0] == plan and last[2] == self.app.writes:
+        if last is not None and last[1] is team and last[0] == plan and last[2] == app.writes:
             return
-        self._context_inputs = (plan, team, self.app.writes)
+        self._context_inputs = (plan, team, app.writes)
         self._context_asked += 1
         asked = self._context_asked
-        self.app.run_job(f"coaching plan {self.call_id}",
+        app.run_job(f"coaching plan {self.call_id}",
                          lambda: msg.PlanReady(plan_context(plan, store, team), asked), target=self)
 
     @on(msg.PlanReady)
