@@ -171,11 +171,17 @@ def review_status(latest: str | None, edited: bool) -> str:
     return "in_progress" if edited else "new"
 
 
+#: what a decision may label: a call passage's tasks, and a plan line's element
+#: (shared/plan-guide.md), kept in the passage's ``element`` field
+DECIDABLE = (*TASKS, *(() if "element" in TASKS else ("element",)))
+
+
 def passage_reviewed(predicted: Iterable[str], decided: Collection[str]) -> bool:
     """A passage is reviewed when every task the model labeled on it (every task, when
     the model labeled none) has a decision. ``predicted`` and ``decided`` are task names.
-    A passage with every task decided is reviewed whatever the model labeled."""
-    tasks = [t for t in predicted if t in TASKS] or list(TASKS)
+    A passage with every task decided is reviewed whatever the model labeled; a plan
+    line has one task, its element."""
+    tasks = [t for t in predicted if t in DECIDABLE] or (["element"] if "element" in decided else list(TASKS))
     return all(t in decided for t in tasks)
 
 
@@ -248,22 +254,22 @@ class CallReview:
         """An undecided task of the passage whose prediction margin is below ``margin``."""
         p = self.call.passages[index]
         return any(pred.margin < margin and (index, task) not in self.decisions
-                   for task, pred in p.predictions.items() if task in TASKS)
+                   for task, pred in p.predictions.items() if task in DECIDABLE)
 
     def undecided(self, index: int) -> list[str]:
         """The tasks the model labeled on this passage that have no decision yet
         (what "accept" and a queue answer act on)."""
         p = self.call.passages[index]
-        return [t for t in TASKS if t in p.predictions and self.decision(index, t) is None]
+        return [t for t in DECIDABLE if t in p.predictions and self.decision(index, t) is None]
 
     def is_reviewed(self, index: int) -> bool:
         """:func:`passage_reviewed`: every task the model predicted has a decision."""
         p = self.call.passages[index]
-        return passage_reviewed(p.predictions, {t for t in TASKS if (index, t) in self.decisions})
+        return passage_reviewed(p.predictions, {t for t in DECIDABLE if (index, t) in self.decisions})
 
     def mark(self, index: int) -> str | None:
         """corrected > skipped > unsure > accepted > None, for the transcript's mark column."""
-        actions = {d.action for t in TASKS if (d := self.decisions.get((index, t))) is not None}
+        actions = {d.action for t in DECIDABLE if (d := self.decisions.get((index, t))) is not None}
         if "relabel" in actions:
             return CORRECTED
         if "skip" in actions:

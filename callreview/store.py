@@ -46,6 +46,7 @@ from .locations import STORE_FILE as FILENAME
 from .records import TASKS, Call, Passage, Prediction
 from .review import (
     ACTIONS,
+    DECIDABLE,
     EDIT_KINDS,
     FEEDBACK_FIELDS,
     PROGRESS_KINDS,
@@ -66,10 +67,6 @@ from .review import (
 
 __all__ = ["Store", "default_store_path", "store_path", "content_hash", "default_reviewer",
            "SCHEMA_VERSION", "MIGRATIONS", "ENV_VAR"]
-
-#: what a decision may label: a call passage's tasks, and a plan line's element
-#: (shared/plan-guide.md), kept in the passage's ``element`` field
-DECIDABLE = (*TASKS, *(() if "element" in TASKS else ("element",)))
 
 #: environment variable naming the store file (used when ``--store`` is not given)
 #: environment variable naming the reviewer (else the login name)

@@ -64,7 +64,8 @@ async def test_plan_screen_relabel_comment_feedback_done_survive_quitting(tmp_pa
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_plan(pilot)
         row = [str(c) for c in screen.query_one("#transcript").get_row("8")]
-        assert "Value hypothesis" in row[2] and "*" in row[0]
+        assert "Value hypothesis" in row[2] and "*" in row[0] and "✎" in row[0]
+        assert screen.review.n_reviewed == 1
         assert "value_hypothesis" not in screen.plan_coaching.missing
 
 
