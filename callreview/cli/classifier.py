@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from ._util import input_format_option
+from ._util import batch_calls, batch_options, input_format_option, inputs_argument
 from .inspect import call_header, clock, warn_safely
 
 TASK_ORDER = ("behavior", "stage")
@@ -132,7 +132,7 @@ def evaluate_cmd(corpora, model_dir, folds, as_json, quiet):
 
 
 @cli.command("annotate")
-@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@inputs_argument()
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
               help="Model folder (default: the current model, see `callreview models list`).")
 @input_format_option
@@ -141,16 +141,23 @@ def evaluate_cmd(corpora, model_dir, folds, as_json, quiet):
               help="Corpus v1 JSON lines with behavior, stage and a 'predictions' field per passage.")
 @click.option("--explain", is_flag=True, help="Show the words and signals behind each label.")
 @click.option("--relabel", is_flag=True, help="Replace labels already in the file with the model's.")
-def annotate_cmd(files, model_dir, input_format, sellers, as_json, explain, relabel):
-    """Label every passage of FILEs with a behavior and a call stage."""
-    from ..artifacts import load_model
-    from ..classify import annotate, is_unsure
-    from ..corpora import dumps_call
-    from ..formats import load_calls
+@batch_options
+def annotate_cmd(files, model_dir, input_format, sellers, as_json, explain, relabel, recursive, jobs, scheduler,
+                 quiet):
+    """Label every passage of FILEs with a behavior and a call stage.
 
-    calls = [c for f in files for c in load_calls(f, format=input_format, sellers=sellers, warn=warn_safely)]
+    FILEs may be folders (every file in them; subfolders with -r) and glob patterns;
+    a file found there that is not a transcript is skipped with a warning. Calls are
+    labeled and printed one by one (--json: one JSON line each), across processes with
+    --jobs or on a Dask cluster with --scheduler, in the order they were read.
+    """
+    from ..artifacts import load_model
+    from ..classify import is_unsure
+    from ..corpora import dumps_call
+
     model = load_model(model_dir)
-    annotated = annotate(calls, model, keep_labels=not relabel)
+    annotated = batch_calls(files, recursive=recursive, input_format=input_format, sellers=sellers, model=model,
+                            jobs=jobs, scheduler=scheduler, quiet=quiet, keep_labels=not relabel)
     if as_json:
         for c in annotated:
             click.echo(dumps_call(c))
