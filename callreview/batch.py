@@ -78,9 +78,10 @@ def _is_hidden(path: Path, root: Path) -> bool:
 
 def _folder_files(folder: Path, recursive: bool) -> list[Path]:
     try:
-        found = folder.rglob("*") if recursive else folder.iterdir()
-        return sorted((f for f in found if f.is_file() and not _is_hidden(f, folder)),
-                      key=lambda f: f.relative_to(folder).parts)
+        found = [f for f in folder.rglob("*")
+                 if (recursive or f.parent == folder or f.suffix == ".jsonl") and f.is_file()
+                 and not _is_hidden(f, folder)]
+        return sorted(found, key=lambda f: f.relative_to(folder).parts)
     except OSError as exc:
         raise InputError(f"cannot read the folder: {exc.strerror or exc}", path=str(folder),
                          hint="check that you may read this folder and its subfolders") from None
@@ -90,7 +91,8 @@ def expand_inputs(inputs: Iterable[str | Path], *, recursive: bool = False) -> l
     """Files, folders and glob patterns, in the order given, as the files to read.
 
     A folder gives its files sorted by name (with ``recursive`` those of its subfolders
-    too, by path); a pattern (``*.vtt``, ``exports/**/*.srt`` with ``recursive``) its
+    too, by path; corpus ``.jsonl`` files in subfolders always, as a corpus folder is read
+    by ``train --corpus``); a pattern (``*.vtt``, ``exports/**/*.srt`` with ``recursive``) its
     matches sorted. A file listed twice is read once. A path that does not exist and
     matches nothing is an :class:`InputError`."""
     out: list[Input] = []
@@ -181,12 +183,13 @@ def _label_chunk(chunk: list[Call], model: "Model", keep_labels: bool, only_miss
     """The chunk labeled, and how many of its calls the model labeled."""
     from .classify import annotate
 
+    more = {"explain": explain} if explain != 5 else {}  # 5: annotate's default
     if not only_missing:
-        return annotate(chunk, model, keep_labels=keep_labels, explain=explain), len(chunk)
+        return annotate(chunk, model, keep_labels=keep_labels, **more), len(chunk)
     todo = [i for i, c in enumerate(chunk) if needs_model(c)]
     out = list(chunk)
     if todo:
-        for i, c in zip(todo, annotate([chunk[i] for i in todo], model, keep_labels=True, explain=explain)):
+        for i, c in zip(todo, annotate([chunk[i] for i in todo], model, keep_labels=True, **more)):
             out[i] = c
     return out, len(todo)
 

@@ -46,10 +46,13 @@ def recursive_option(f):
                         help="Read the files of subfolders too (and let ** in a pattern reach them).")(f)
 
 
-def jobs_option(f):
-    return click.option("-j", "--jobs", type=int, default=1, show_default=True, metavar="N",
-                        help="Processes to label calls with (-1: one per core); the output is the same "
-                             "and in the same order.")(f)
+def jobs_option(f=None, *, default: int = 1, what: str = "label calls with"):
+    """``--jobs N``: processes to run in (-1: one per core)."""
+    def deco(fn):
+        return click.option("-j", "--jobs", type=int, default=default, show_default=True, metavar="N",
+                            help=f"Processes to {what} (-1: one per core); the output is the same "
+                                 "and in the same order.")(fn)
+    return deco(f) if f is not None else deco
 
 
 def scheduler_option(f):
@@ -84,8 +87,15 @@ class BatchProgress:
         if quiet or not sys.stderr.isatty():
             return
         from rich.console import Console
-        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, TextColumn,
-                                   TimeElapsedColumn, TimeRemainingColumn)
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            ProgressColumn,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
         from rich.text import Text
 
         class Rate(ProgressColumn):
@@ -161,3 +171,31 @@ def batch_calls(inputs, *, recursive: bool = False, input_format: str = "auto", 
         from ..text_safety import for_terminal
 
         warn(for_terminal(stats.summary()))
+
+
+def readable_files(inputs, *, recursive: bool = False, input_format: str = "auto", sellers=()) -> tuple[str, ...]:
+    """The files of files, folders and patterns that read as transcripts, for a command that
+    reads them itself (the review app); the others are skipped with a warning and counted."""
+    from ..batch import BatchStats, expand_inputs, read_calls
+    from ..errors import UsageError
+    from ..text_safety import for_terminal
+    from . import warn
+
+    stats = BatchStats()
+    kept: list[str] = []
+    for item in expand_inputs(inputs, recursive=recursive):
+        if item.named:
+            kept.append(str(item.path))  # the app reads it and reports its errors
+            continue
+        before = len(stats.skipped)
+        for _ in read_calls([item], input_format=input_format, sellers=sellers, stats=stats):
+            pass
+        if len(stats.skipped) == before:
+            kept.append(str(item.path))
+        else:
+            warn(for_terminal(f"skipped {item.path}: not a transcript callreview can read"))
+    if stats.skipped:
+        warn(for_terminal(stats.summary()))
+    if inputs and not kept:
+        raise UsageError("no transcript found in the folders given", hint="check the files with: callreview inspect FILE")
+    return tuple(kept)
