@@ -223,8 +223,8 @@ def resolve_jobs(jobs: int) -> int:
 
 def annotate_stream(calls: Iterable[Call], model: "Model", *, jobs: int = 1, scheduler: str | None = None,
                     keep_labels: bool = True, only_missing: bool = False, explain: int = 5,
-                    stats: BatchStats | None = None, max_calls: int = CHUNK_CALLS,
-                    max_passages: int = CHUNK_PASSAGES) -> Iterator[Call]:
+                    stats: BatchStats | None = None, max_calls: int | None = None,
+                    max_passages: int | None = None) -> Iterator[Call]:
     """The calls labeled by ``model``, in the order they came, as a stream.
 
     ``jobs`` > 1 labels chunks in that many processes (joblib; each loads the model from
@@ -233,7 +233,7 @@ def annotate_stream(calls: Iterable[Call], model: "Model", *, jobs: int = 1, sch
     ``only_missing`` only calls with unlabeled passages are labeled, keeping their labels
     (what ``metrics`` and ``report`` do); ``stats.annotated`` counts them."""
     stats = stats if stats is not None else BatchStats()
-    parts = chunks(calls, max_calls, max_passages)
+    parts = chunks(calls, max_calls or CHUNK_CALLS, max_passages or CHUNK_PASSAGES)
     if scheduler is not None:
         results = _on_dask(parts, model, scheduler, keep_labels, only_missing, explain)
     elif resolve_jobs(jobs) > 1:

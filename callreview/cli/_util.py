@@ -72,6 +72,12 @@ def batch_options(f):
     return f
 
 
+def stderr_is_terminal() -> bool:
+    import sys
+
+    return sys.stderr.isatty()
+
+
 class BatchProgress:
     """A progress bar on stderr for a batch: calls done, calls a second, time left.
 
@@ -80,11 +86,9 @@ class BatchProgress:
     holds many). Use as a context manager; :meth:`advance` after each call."""
 
     def __init__(self, total: int | None, *, quiet: bool = False, what: str = "calls"):
-        import sys
-
         self._progress = None
         self._task = None
-        if quiet or not sys.stderr.isatty():
+        if quiet or not stderr_is_terminal():
             return
         from rich.console import Console
         from rich.progress import (
