@@ -183,7 +183,7 @@ def _label_chunk(chunk: list[Call], model: "Model", keep_labels: bool, only_miss
     """The chunk labeled, and how many of its calls the model labeled."""
     from .classify import annotate
 
-    more = {"explain": explain} if explain != 5 else {}  # 5: annotate's default
+    more: dict[str, Any] = {"explain": explain} if explain != 5 else {}  # 5: annotate's default
     if not only_missing:
         return annotate(chunk, model, keep_labels=keep_labels, **more), len(chunk)
     todo = [i for i, c in enumerate(chunk) if needs_model(c)]
