@@ -203,3 +203,23 @@ def test_the_shipped_model_predicts_what_it_did_before_the_speed_work():
     calls += read_corpus(ROOT / "corpora" / "default" / "calls-1001-1018.jsonl")[:6]
     got = _predictions(annotate(calls, model, keep_labels=False))
     assert got == [{k: v for k, v in e.items() if k != "model"} for e in expected]
+
+
+def test_review_of_a_folder_opens_the_transcripts_and_names_what_it_skips(folder, monkeypatch):
+    import callreview.tui as tui
+
+    opened = {}
+
+    class App:
+        def run(self):
+            pass
+
+    def make_app(files, **kw):
+        opened["files"] = [Path(f).name for f in files]
+        return App()
+
+    monkeypatch.setattr(tui, "make_app", make_app)
+    res = run("review", folder, "-r")
+    assert res.exit_code == 0, res.output
+    assert opened["files"] == sorted(p.name for p in TRANSCRIPTS) + ["teams.docx"]
+    assert "README.md" in res.stderr and "photo.png" in res.stderr and "skipped 2 files" in res.stderr
