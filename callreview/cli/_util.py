@@ -117,8 +117,11 @@ class BatchProgress:
             self._progress.start()
         return self
 
-    def advance(self, n: int = 1) -> None:
+    def advance(self, n: int = 1, *, total: int | None = None) -> None:
+        """One more call done; ``total``: the calls now expected (a skipped file gives none)."""
         if self._progress is not None:
+            if total is not None:
+                self._progress.update(self._task, total=total)  # type: ignore[arg-type]
             self._progress.advance(self._task, n)  # type: ignore[arg-type]
 
     def __exit__(self, *exc) -> None:
@@ -167,10 +170,11 @@ def batch_calls(inputs, *, recursive: bool = False, input_format: str = "auto", 
             loaded = model() if callable(model) else model
             calls = annotate_stream(calls, loaded, jobs=jobs, scheduler=scheduler, keep_labels=keep_labels,
                                     only_missing=only_missing, stats=stats)
-    with BatchProgress(expected_calls(files), quiet=quiet) as bar:
+    expected = expected_calls(files)
+    with BatchProgress(expected, quiet=quiet) as bar:
         for call in calls:
             yield call
-            bar.advance()
+            bar.advance(total=None if expected is None else expected - len(stats.skipped))
     if stats.skipped:
         from ..text_safety import for_terminal
 
