@@ -218,7 +218,7 @@ def resolve_jobs(jobs: int) -> int:
     if jobs == 0 or jobs < -1:
         raise UsageError(f"--jobs must be a number of processes (1 or more) or -1 for every core, not {jobs}",
                          hint="e.g. --jobs 4, or --jobs -1")
-    return os.cpu_count() or 1 if jobs == -1 else jobs
+    return (os.cpu_count() or 1) if jobs == -1 else jobs
 
 
 def annotate_stream(calls: Iterable[Call], model: "Model", *, jobs: int = 1, scheduler: str | None = None,

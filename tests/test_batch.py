@@ -223,3 +223,10 @@ def test_review_of_a_folder_opens_the_transcripts_and_names_what_it_skips(folder
     assert res.exit_code == 0, res.output
     assert opened["files"] == sorted(p.name for p in TRANSCRIPTS) + ["teams.docx"]
     assert "README.md" in res.stderr and "photo.png" in res.stderr and "skipped 2 files" in res.stderr
+
+
+def test_jobs_means_that_many_processes_and_minus_one_every_core(monkeypatch):
+    monkeypatch.setattr(batch.os, "cpu_count", lambda: 8)
+    assert (batch.resolve_jobs(1), batch.resolve_jobs(3), batch.resolve_jobs(-1)) == (1, 3, 8)
+    with pytest.raises(batch.UsageError):
+        batch.resolve_jobs(0)
