@@ -13,9 +13,10 @@ Progress = Callable[[str], None]
 
 def train(calls: Sequence[Call], *, settings: dict[str, Any] | None = None, cv_folds: int = 5,
           progress: Progress | None = None, model_id: str | None = None,
-          sources: Sequence[str] = ()) -> Model:
+          sources: Sequence[str] = (), n_jobs: int = -1) -> Model:
     """Train on labeled calls; with ``cv_folds`` >= 2 also measure grouped CV first.
-    Deterministic: the same calls and settings give the same model."""
+    Deterministic: the same calls and settings give the same model. The folds run in
+    ``n_jobs`` processes (-1: one per core)."""
     from .pipeline import CallClassifier
 
     calls = list(calls)
@@ -27,7 +28,8 @@ def train(calls: Sequence[Call], *, settings: dict[str, Any] | None = None, cv_f
     settings = dict(settings or {})
     metrics: dict[str, Any] = {}
     if cv_folds >= 2 and len(calls) >= 2:
-        cv = cross_validate(calls, folds=cv_folds, settings=settings, progress=lambda m: say(f"cross-validation: {m}"))
+        cv = cross_validate(calls, folds=cv_folds, settings=settings, n_jobs=n_jobs,
+                            progress=lambda m: say(f"cross-validation: {m}"))
         metrics = {t: {"macro_f1": r["macro_f1"], "accuracy": r["accuracy"],
                        "per_label_f1": {k: v["f1"] for k, v in r["per_label"].items()},
                        **({"independent": r["independent"]} if "independent" in r else {})}

@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from . import cli
-from ._util import input_format_option
-from .inspect import call_header, clock, warn_safely
+from ._util import batch_calls, batch_options, input_format_option, inputs_argument, jobs_option
+from .inspect import call_header, clock
 
 TASK_ORDER = ("behavior", "stage")
 
@@ -26,6 +26,12 @@ def _progress(quiet: bool):
             click.echo(f"[{time.perf_counter() - start:5.1f}s] {message}", err=True)
 
     return say
+
+
+def _jobs(jobs: int) -> int:
+    from ..batch import resolve_jobs
+
+    return resolve_jobs(jobs)
 
 
 def load_corpus_paths(paths) -> list:
@@ -46,7 +52,8 @@ def load_corpus_paths(paths) -> list:
               help="Review store for --with-reviews (default: $CALLREVIEW_STORE or the user data directory).")
 @click.option("--use", "make_current", is_flag=True, help="Make the new model the default one.")
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
-def train_cmd(corpora, out, folds, with_reviews, store_path, make_current, quiet):
+@jobs_option(default=-1, what="run the cross-validation folds in")
+def train_cmd(corpora, out, folds, with_reviews, store_path, make_current, quiet, jobs):
     """Train a model on labeled calls and print its cross-validated macro-F1."""
     from ..artifacts import save_model, set_current_model, user_models_dir
     from ..train import merge_reviews, train
@@ -59,7 +66,7 @@ def train_cmd(corpora, out, folds, with_reviews, store_path, make_current, quiet
         sources.append(f"reviews ({n_reviewed} calls)")
         say(f"merged {n_reviewed} reviewed calls")
     say(f"{len(calls)} calls, {sum(len(c.passages) for c in calls)} passages")
-    model = train(calls, cv_folds=folds, progress=say, sources=sources)
+    model = train(calls, cv_folds=folds, progress=say, sources=sources, n_jobs=_jobs(jobs))
     target = Path(out) if out else user_models_dir() / model.id
     save_model(model, target)
     if make_current:
@@ -105,7 +112,8 @@ def _fmt_report(task: str, rep: dict) -> str:
 @click.option("--folds", type=click.IntRange(min=2), default=5, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the numbers as JSON on stdout.")
 @click.option("--quiet", is_flag=True, help="No progress on stderr.")
-def evaluate_cmd(corpora, model_dir, folds, as_json, quiet):
+@jobs_option(default=-1, what="run the cross-validation folds in")
+def evaluate_cmd(corpora, model_dir, folds, as_json, quiet, jobs):
     """Per-label precision, recall, F1, confusion matrix and baselines for each task."""
     from ..evaluate import cross_validate, evaluate_model
 
@@ -121,7 +129,7 @@ def evaluate_cmd(corpora, model_dir, folds, as_json, quiet):
             raise InputError("no passage in the corpus carries a label the model predicts",
                              path=corpora[0], hint="evaluate on a labeled corpus (behavior/stage fields)")
     else:
-        report = cross_validate(calls, folds=folds, progress=say)
+        report = cross_validate(calls, folds=folds, progress=say, n_jobs=_jobs(jobs))
     if as_json:
         click.echo(json.dumps(report, indent=2))
         return
@@ -132,7 +140,7 @@ def evaluate_cmd(corpora, model_dir, folds, as_json, quiet):
 
 
 @cli.command("annotate")
-@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@inputs_argument()
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
               help="Model folder (default: the current model, see `callreview models list`).")
 @input_format_option
@@ -141,16 +149,23 @@ def evaluate_cmd(corpora, model_dir, folds, as_json, quiet):
               help="Corpus v1 JSON lines with behavior, stage and a 'predictions' field per passage.")
 @click.option("--explain", is_flag=True, help="Show the words and signals behind each label.")
 @click.option("--relabel", is_flag=True, help="Replace labels already in the file with the model's.")
-def annotate_cmd(files, model_dir, input_format, sellers, as_json, explain, relabel):
-    """Label every passage of FILEs with a behavior and a call stage."""
-    from ..artifacts import load_model
-    from ..classify import annotate, is_unsure
-    from ..corpora import dumps_call
-    from ..formats import load_calls
+@batch_options
+def annotate_cmd(files, model_dir, input_format, sellers, as_json, explain, relabel, recursive, jobs, scheduler,
+                 quiet):
+    """Label every passage of FILEs with a behavior and a call stage.
 
-    calls = [c for f in files for c in load_calls(f, format=input_format, sellers=sellers, warn=warn_safely)]
+    FILEs may be folders (every file in them; subfolders with -r) and glob patterns;
+    a file found there that is not a transcript is skipped with a warning. Calls are
+    labeled and printed one by one (--json: one JSON line each), across processes with
+    --jobs or on a Dask cluster with --scheduler, in the order they were read.
+    """
+    from ..artifacts import load_model
+    from ..classify import is_unsure
+    from ..corpora import dumps_call
+
     model = load_model(model_dir)
-    annotated = annotate(calls, model, keep_labels=not relabel)
+    annotated = batch_calls(files, recursive=recursive, input_format=input_format, sellers=sellers, model=model,
+                            jobs=jobs, scheduler=scheduler, quiet=quiet, keep_labels=not relabel)
     if as_json:
         for c in annotated:
             click.echo(dumps_call(c))

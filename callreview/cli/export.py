@@ -12,8 +12,9 @@ from pathlib import Path
 import click
 
 from ..errors import InputError, UsageError
+from ..text_safety import for_terminal
 from . import cli, warn
-from ._util import input_format_option, store_option
+from ._util import input_format_option, recursive_option, store_option
 
 FORMATS = ("md", "html", "docx", "csv", "json", "jsonl")
 _FORMAT_HINT = "use --format " + "|".join(FORMATS)
@@ -48,13 +49,15 @@ def _looks_like_path(target: str) -> bool:
               help="The seller's speaker name in transcript files without roles (repeatable).")
 @store_option
 @input_format_option(flag="--input-format")
+@recursive_option
 def export_cmd(targets: tuple[str, ...], fmt: str | None, output: str | None, redact: bool,
                redact_names: tuple[str, ...], all_calls: bool, against: tuple[str, ...], model_dir: str | None,
-               sellers: tuple[str, ...], store_path: str | None, input_format: str) -> None:
+               sellers: tuple[str, ...], store_path: str | None, input_format: str, recursive: bool) -> None:
     """Export reviewed calls as a coaching report or as data.
 
-    TARGET is a call id from the review store (see: callreview reviews list) or a
-    transcript file. A file whose call is in the review store is exported with its
+    TARGET is a call id from the review store (see: callreview reviews list), a
+    transcript file, a folder of them (subfolders with -r) or a glob pattern; a file found
+    in a folder that is not a transcript is skipped with a warning. A file whose call is in the review store is exported with its
     review; other files are labeled with the model, without feedback.
 
     \b
@@ -91,7 +94,7 @@ def export_cmd(targets: tuple[str, ...], fmt: str | None, output: str | None, re
             if not reports:
                 warn("the review store holds no calls: the export is empty")
         else:
-            reports = _reports(targets, store, spath, team, model_dir, sellers, input_format)
+            reports = _reports(targets, store, spath, team, model_dir, sellers, input_format, recursive)
     finally:
         if store is not None:
             store.close()
@@ -133,16 +136,25 @@ def _team(against: tuple[str, ...], model_dir: str | None):
 
 
 def _reports(targets: tuple[str, ...], store, spath: Path, team, model_dir: str | None, sellers: tuple[str, ...],
-             input_format: str = "auto"):
+             input_format: str = "auto", recursive: bool = False):
     from .. import export
     from ..artifacts import load_model
+    from ..batch import BatchStats, expand_inputs
 
     out = []
     stored = {s.call_id for s in store.list_calls()} if store is not None else set()
+    stats = BatchStats()
     for target in targets:
         p = Path(target)
-        if p.is_dir():
-            raise UsageError(f"{target} is a folder, not a call", hint="give a transcript file or a stored call id")
+        if p.is_dir() or (not p.exists() and target not in stored and set("*?[") & set(target)):
+            for item in expand_inputs([target], recursive=recursive):
+                try:
+                    out.extend(export.from_files([item.path], model=lambda: load_model(model_dir), sellers=sellers,
+                                                 store=store, team=team, warn=warn, input_format=input_format))
+                except InputError as exc:
+                    stats.skipped.append(str(item.path))
+                    warn(for_terminal(f"skipped {item.path}: {exc.message}"))
+            continue
         if p.is_file():
             out.extend(export.from_files([p], model=lambda: load_model(model_dir), sellers=sellers, store=store,
                                          team=team, warn=warn, input_format=input_format))
@@ -155,6 +167,8 @@ def _reports(targets: tuple[str, ...], store, spath: Path, team, model_dir: str 
         where = f"in the review store {spath}" if store is not None else f"(and no review store at {spath})"
         raise UsageError(f"{target!r} is neither a file nor a call {where}",
                          hint="see the stored calls with: callreview reviews list")
+    if stats.skipped:
+        warn(stats.summary())
     return out
 
 

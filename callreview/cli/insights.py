@@ -15,7 +15,7 @@ import click
 
 from ..errors import UsageError
 from . import cli, warn
-from ._util import input_format_option
+from ._util import batch_calls, batch_options, input_format_option, inputs_argument
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..insights import CoachingContext, OutcomeReport, SellerReport
@@ -53,6 +53,20 @@ def _store_team(store_path: str, model_dir: str | None):
 
     with Store.open(store_path or None) as store:
         return load_team(store=store, use_store=True, model=model_dir)
+
+
+def _files_team(paths: Sequence[str], model_dir: str | None, input_format: str, recursive: bool, jobs: int,
+                scheduler: str | None, quiet: bool):
+    """The team of ``report FILE|DIR|GLOB...``: the calls read and, where unlabeled, labeled as a batch."""
+    from ..artifacts import load_model
+    from ..batch import BatchStats
+    from ..team import FILES, Team
+
+    stats = BatchStats()
+    calls = tuple(batch_calls(paths, recursive=recursive, input_format=input_format,
+                              model=lambda: load_model(model_dir), jobs=jobs, scheduler=scheduler, quiet=quiet,
+                              only_missing=True, stats=stats))
+    return Team(calls, ", ".join(Path(p).name for p in paths), FILES, stats.annotated)
 
 
 def _echo_json(data: Any) -> None:
@@ -387,31 +401,42 @@ def render_plan_report(r) -> str:
 
 
 @cli.command("metrics")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@inputs_argument()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a readable table.")
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
               help="Model folder for calls with unlabeled passages (default: the current model).")
 @click.option("--seller", "sellers", multiple=True, metavar="NAME",
               help="The seller's speaker name, when the file does not give roles (repeatable).")
 @input_format_option
+@batch_options
 def metrics_cmd(files: tuple[str, ...], as_json: bool, model_dir: str | None, sellers: tuple[str, ...],
-                input_format: str) -> None:
+                input_format: str, recursive: bool, jobs: int, scheduler: str | None, quiet: bool) -> None:
     """Per-call metrics: talk ratio, monologues, questions, stages, commitment, objections.
 
     Each figure says how it was obtained: measured from cue times, estimated from words,
     or not computable. Calls with unlabeled passages are labeled by the model first
-    (labels already in the file are kept).
+    (labels already in the file are kept). FILEs may be folders (subfolders with -r) and
+    glob patterns; the calls are measured and printed one by one.
     """
+    from ..artifacts import load_model
+    from ..batch import BatchStats
     from ..metrics import call_metrics
 
-    calls, n_annotated = annotate_missing(load_paths(files, sellers, input_format), model_dir)
-    results = [call_metrics(c) for c in calls]
-    if as_json:
-        _echo_json({"calls": [r.to_json() for r in results], "annotated_by_model": n_annotated})
+    stats = BatchStats()
+    results = (call_metrics(c) for c in batch_calls(
+        files, recursive=recursive, input_format=input_format, sellers=sellers, model=lambda: load_model(model_dir),
+        jobs=jobs, scheduler=scheduler, quiet=quiet, only_missing=True, stats=stats))
+    if as_json:  # one JSON document, written a call at a time
+        click.echo('{\n  "calls": [', nl=False)
+        for n, r in enumerate(results):
+            body = json.dumps(r.to_json(), indent=2, ensure_ascii=False).replace("\n", "\n    ")
+            click.echo(("," if n else "") + "\n    " + body, nl=False)
+        click.echo(f'\n  ],\n  "annotated_by_model": {stats.annotated}\n}}')
         return
-    if n_annotated:
-        click.echo(f"note: {n_annotated} call(s) had unlabeled passages and were labeled by the model", err=True)
-    click.echo("\n\n".join(render_metrics(r) for r in results))
+    for n, r in enumerate(results):
+        click.echo(("\n" if n else "") + render_metrics(r))
+    if stats.annotated:
+        click.echo(f"note: {stats.annotated} call(s) had unlabeled passages and were labeled by the model", err=True)
 
 
 #: ``--store`` alone reads the default review store; ``--store PATH`` that file
@@ -421,7 +446,7 @@ def _store_flag(help_text: str):
 
 
 @cli.command("report")
-@click.argument("paths", nargs=-1, required=False, type=click.Path(dir_okay=True))
+@inputs_argument("paths", required=False, metavar="[FILE|DIR|GLOB...]")
 @_store_flag("Report on the reviewed calls in the review store, with the outcomes and labels the manager "
              "decided (PATH, else $CALLREVIEW_STORE, else the user data folder's store).")
 @click.option("--by", "by", type=click.Choice(["seller"]), default=None,
@@ -435,8 +460,10 @@ def _store_flag(help_text: str):
 @click.option("--model", "model_dir", type=click.Path(file_okay=False), default=None,
               help="Model folder for calls with unlabeled passages (default: the current model).")
 @input_format_option
+@batch_options
 def report_cmd(paths: tuple[str, ...], store_path: str | None, by: str | None, as_json: bool, output: str | None,
-               min_calls: int, seed: int, model_dir: str | None, input_format: str) -> None:
+               min_calls: int, seed: int, model_dir: str | None, input_format: str, recursive: bool, jobs: int,
+               scheduler: str | None, quiet: bool) -> None:
     """What separates successful calls from the rest, behavior by behavior, and the
     sequences inside the call.
 
@@ -446,7 +473,6 @@ def report_cmd(paths: tuple[str, ...], store_path: str | None, by: str | None, a
     false discovery rate held at 5%). Calls without an outcome are excluded and counted.
     """
     from ..insights import compare_outcomes, compare_sellers
-    from ..team import from_paths
 
     if paths and store_path is not None:
         raise UsageError("give FILEs or --store, not both", hint="report on one team at a time")
@@ -457,7 +483,7 @@ def report_cmd(paths: tuple[str, ...], store_path: str | None, by: str | None, a
         raise UsageError(f"cannot tell the format of {output}", hint="-o writes a .html or .docx team report; "
                                                                       "for data use --json")
     team = (_store_team(store_path, model_dir) if store_path is not None
-            else from_paths(paths, model=model_dir, input_format=input_format, warn=warn))
+            else _files_team(paths, model_dir, input_format, recursive, jobs, scheduler, quiet))
     calls, n_annotated = [c for c in team.calls if not c.is_plan], team.n_annotated
     plans = [c for c in team.calls if c.is_plan]
     plan_reports = []

@@ -20,7 +20,7 @@ import click
 
 from ..errors import ExportError, UsageError
 from . import cli, warn
-from ._util import input_format_option, json_option, store_option
+from ._util import batch_calls, batch_options, input_format_option, inputs_argument, json_option, store_option
 
 EXPORT_FORMATS = ("jsonl",)
 
@@ -51,31 +51,31 @@ def reviews() -> None:
 
 
 @reviews.command("add")
-@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@inputs_argument()
 @click.option("--seller", default=None, metavar="NAME", help="The seller being coached on these calls.")
 @click.option("--model", "model_dir", default=None, metavar="DIR",
               help="Model folder to annotate with (default: the current model).")
 @store_option
 @input_format_option
+@batch_options
 def add_cmd(files: tuple[str, ...], seller: str | None, model_dir: str | None, store_path: str | None,
-            input_format: str) -> None:
+            input_format: str, recursive: bool, jobs: int, scheduler: str | None, quiet: bool) -> None:
     """Read calls, label them with the model, and keep them for review.
 
+    FILEs may be folders (every file in them; subfolders with -r) and glob patterns; a
+    file found there that is not a transcript is skipped with a warning naming it.
     Adding a call that is already in the store finds its review (nothing is duplicated);
     with another model its new predictions become the current ones.
     """
     from ..artifacts import load_model
-    from ..classify import annotate
-    from ..formats import load_calls
 
+    model = load_model(model_dir)
+    n = 0
     with _open(store_path) as store:
-        calls = []
-        for f in files:
-            calls.extend(load_calls(f, format=input_format, sellers=(seller,) if seller else (), warn=warn))
-        if not calls:
-            raise UsageError("no calls found in the files given", hint="check the files with: callreview inspect FILE")
-        model = load_model(model_dir)
-        for call in annotate(calls, model):
+        for call in batch_calls(files, recursive=recursive, input_format=input_format,
+                                sellers=(seller,) if seller else (), model=model, jobs=jobs, scheduler=scheduler,
+                                quiet=quiet):
+            n += 1
             added = store.add_call(call, seller=seller, model_id=model.id)
             if added.created:
                 click.echo(f"added {added.call_id} ({len(call.passages)} passages)")
@@ -83,6 +83,8 @@ def add_cmd(files: tuple[str, ...], seller: str | None, model_dir: str | None, s
                 click.echo(f"already in the store: {added.call_id} (review kept; predictions of {model.id} added)")
             else:
                 click.echo(f"already in the store: {added.call_id} (review kept)")
+    if not n:
+        raise UsageError("no calls found in the files given", hint="check the files with: callreview inspect FILE")
 
 
 @reviews.command("list")
