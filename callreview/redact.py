@@ -2,10 +2,15 @@
 
 :class:`Redactor` is built for one call. It replaces, in every piece of text it is given:
 
-* e-mail addresses with ``[email]``;
+* e-mail addresses with ``[email]``, also as people disguise them (``dana(at)example.com``,
+  ``dana [at] example [dot] com``, ``dana at example dot com``, ``user@[192.168.0.1]``);
+* street addresses (``1420 North Maple Avenue, Suite 300``, ``PO Box 881``, a UK postcode)
+  with ``[address]``, and a date given as a date of birth (after "born", "DOB", "date of
+  birth", "birthday") with ``[date of birth]``;
 * card-like numbers (13 to 19 digits, spaces or dashes allowed) with ``[card number]``;
 * phone numbers (7 to 15 digits in groups, an optional ``+country`` and ``(area)``)
-  with ``[phone]``; an ISO date such as 2025-04-02 is left alone;
+  with ``[phone]``, and seven or more digits read out in words ("five five five, oh one
+  two...") too; an ISO date such as 2025-04-02 is left alone;
 * account-like numbers (IBANs, and any code holding 6 or more digits in a row, such
   as ``ACC-00912345`` or ``#4481902``) with ``[account number]``;
 * people's names with their role: each speaker becomes ``Seller 1``, ``Buyer 1``,
@@ -20,7 +25,7 @@ Name parts are matched case-insensitively ("jonas" in hastily typed notes), exce
 that are also ordinary English words ("Will", "Grant", "Rose"), which are matched only
 when capitalised, and parts shorter than three letters, matched only as written.
 
-What it cannot find: a person mentioned by name who neither speaks nor is listed (there
+Every pattern reads its text in one pass (a megabyte in about a second). What it cannot find: a person mentioned by name who neither speaks nor is listed (there
 is no named-entity model offline). Pass such names as ``extra_names``.
 
 :func:`redact_call` applies it to a :class:`~callreview.records.Call`: speakers, passage
@@ -37,19 +42,30 @@ from typing import Any, Iterable, Mapping
 
 from .records import Call, Passage, Prediction
 
-__all__ = ["Redactor", "redact_call", "redact_text", "EMAIL", "PHONE", "CARD", "ACCOUNT"]
+__all__ = ["Redactor", "redact_call", "redact_text", "EMAIL", "PHONE", "CARD", "ACCOUNT", "ADDRESS", "BIRTH_DATE"]
 
 EMAIL = "[email]"
 PHONE = "[phone]"
 CARD = "[card number]"
 ACCOUNT = "[account number]"
+ADDRESS = "[address]"
+BIRTH_DATE = "[date of birth]"
 #: a name part shared by several people, which cannot be given one alias
 NAME = "[name]"
 
 _ROLE_ALIAS = {"seller": "Seller", "buyer": "Buyer", "other": "Other", None: "Speaker"}
 
-_EMAIL_RE = re.compile(r"[\w.%+'-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-_CARD_RE = re.compile(r"(?<![\w])(?:\d[ -]?){12,18}\d(?![\w])")
+# every pattern starts where its run starts (a lookbehind) and takes its run atomically, so
+# a long run of letters or digits that is not a match costs one pass, not one per position
+_AT = r"(?:@|\s*[(\[{<]\s*at\s*[)\]}>]\s*)"
+_DOT = r"(?:\.|\s*[(\[{<]\s*dot\s*[)\]}>]\s*)"
+_EMAIL_RE = re.compile(
+    r"(?<![\w.%+'-])(?>[\w.%+'-]+)" + _AT +
+    r"(?:\[[\d.:A-Fa-f]+\]|(?>[\w-]+)(?:" + _DOT + r"(?>[\w-]+))+)"
+    # "dana at example dot com", as people write it to dodge spam filters
+    r"|(?<![\w.-])(?>[\w.-]+)\s+at\s+(?>[\w-]+)(?:\s+dot\s+(?>[\w-]+))*\s+dot\s+(?:com|org|net|edu|gov|io|co|uk|de|nl|au|ca|in)\b",
+    re.UNICODE | re.IGNORECASE)
+_CARD_RE = re.compile(r"(?<![\w])(?<!\d[ -])(?:\d[ -]?){12,18}\d(?![\w])")
 _PHONE_RE = re.compile(
     r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{2,5}(?:[\s.-]\d{2,5}){1,4}(?![\w])"
     r"|(?<![\w+])\+\d{7,15}(?![\w])"
@@ -57,7 +73,31 @@ _PHONE_RE = re.compile(
 #: number-like text that is not personal: dates and year ranges
 _NOT_PERSONAL = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|(?:19|20)\d\d\s?[-/]\s?(?:19|20)?\d\d")
 _IBAN_RE = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![\w])")
-_ACCOUNT_RE = re.compile(r"(?<![\w#])(?:[A-Za-z]{1,5}[-#]?|#)?\d[\d-]{4,}\d(?![\w])")
+_ACCOUNT_RE = re.compile(r"(?<![\w#])(?<!\d-)(?:[A-Za-z]{1,5}[-#]?|#)?(?>\d+(?:-+\d+)*)(?![\w])")
+
+_STREET_TYPES = (r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|"
+                 r"terrace|parkway|pkwy|highway|hwy|close|crescent|cres|square|sq|circle|cir|trail|row|"
+                 r"strasse|straße|straat|weg|laan|gracht")
+#: "1420 North Maple Avenue, Suite 300", "12 Gresham St", "PO Box 881", "Flat 4, 22 Elm Road"
+_ADDRESS_RE = re.compile(
+    r"(?<![\w])(?:(?i:flat|apt|apartment|unit|suite)\s+\w{1,5},?\s+)?\d{1,6}[A-Za-z]?\s+"
+    r"(?:[A-Z][\w'.-]*\s+){0,3}[A-Z][\w'.-]*\s+(?i:" + _STREET_TYPES + r")\b\.?"
+    r"(?:,?\s+(?i:suite|ste|unit|apt|floor|fl)\.?\s+#?\w{1,5})?"
+    r"|(?<![\w])(?i:p\.?\s?o\.?\s+box)\s+\d{1,7}\b"
+    r"|(?<![\w])[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}(?![\w])")  # a UK postcode
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = (r"(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}"
+         r"|" + _MONTHS + r"\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+         r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r",?\s+\d{4})")
+#: a date given as someone's date of birth: the cue stays, the date goes
+_BIRTH_RE = re.compile(
+    r"(?P<cue>\b(?:date\s+of\s+birth|d\.?o\.?b\.?|birth\s?date|birthday|born(?:\s+on)?)\b[\s:,-]*(?:is\s+|was\s+|of\s+)?)"
+    + _DATE, re.IGNORECASE)
+_DIGIT_WORDS = r"(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|double|triple|o|\d)"
+#: a phone number read out in words: "five five five, oh one two three four"
+_SPOKEN_PHONE_RE = re.compile(
+    r"(?<![\w])(?:" + _DIGIT_WORDS + r"[\s,.-]+){6,14}" + _DIGIT_WORDS + r"(?![\w])", re.IGNORECASE)
+_SPOKEN_DIGIT = re.compile(r"\b(?:zero|oh|one|two|three|four|five|six|seven|eight|nine|o|\d)\b", re.IGNORECASE)
 
 #: words that are also first or last names; as name parts they match only when capitalised
 COMMON_WORDS = frozenset("""
@@ -119,8 +159,18 @@ def attendee_names(text: str) -> list[str]:
 
 
 def redact_numbers(text: str) -> str:
-    """E-mail addresses, card, phone and account numbers replaced by a placeholder."""
+    """E-mail addresses (also written ``name(at)example.com``), street addresses, dates of
+    birth, card, phone (also read out in words) and account numbers replaced by a placeholder."""
     text = _EMAIL_RE.sub(EMAIL, text)
+    text = _BIRTH_RE.sub(lambda m: m.group("cue") + BIRTH_DATE, text)
+    text = _ADDRESS_RE.sub(ADDRESS, text)
+
+    def spoken(m: re.Match[str]) -> str:
+        s = m.group(0)
+        # "one or two" in prose is not a number: ask for seven spoken digits or more
+        return PHONE if len(_SPOKEN_DIGIT.findall(s)) >= 7 else s
+
+    text = _SPOKEN_PHONE_RE.sub(spoken, text)
     text = _IBAN_RE.sub(ACCOUNT, text)
     text = _CARD_RE.sub(CARD, text)
 

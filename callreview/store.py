@@ -32,6 +32,7 @@ import json
 import os
 import sqlite3
 import threading
+import urllib.parse
 from collections import Counter, OrderedDict
 from contextlib import contextmanager
 from dataclasses import replace
@@ -40,7 +41,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
 from .corpora import call_from_json, dumps_call
-from .errors import StoreError
+from .errors import InputError, StoreError
 from .locations import STORE_ENV as ENV_VAR
 from .locations import STORE_FILE as FILENAME
 from .records import TASKS, Call, Passage, Prediction
@@ -228,6 +229,10 @@ def _error_from_sqlite(exc: BaseException, path: Path) -> StoreError:
                                "or use another one with --store PATH")
     if "readonly" in low or "read-only" in low or "unable to open" in low or "permission" in low:
         return StoreError(f"cannot write the review store here ({msg})", path=where, hint=_LOCATION_HINT)
+    if "no such table" in low or "no such view" in low or "no such column" in low:
+        return StoreError(f"the store file is damaged: part of it is missing ({msg})", path=where,
+                          hint="callreview left the file untouched; restore it from a backup, or move it aside "
+                               "to start a new store")
     if "locked" in low or "busy" in low:
         return StoreError("the review store stayed busy: another callreview kept writing to it",
                           path=where, hint="try again when the other callreview has finished")
@@ -256,17 +261,24 @@ class Store:
     # ------------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str] | None = None, *, timeout: float = BUSY_TIMEOUT) -> "Store":
+    def open(cls, path: str | os.PathLike[str] | None = None, *, timeout: float = BUSY_TIMEOUT,
+             read_only: bool = False) -> "Store":
         """Open (creating or upgrading it if needed) the store at ``path``.
 
         ``path`` None means :func:`default_store_path`. Raises :class:`StoreError`
         for a file that is not a callreview store, is damaged, was made by a newer
         callreview (these files are never written to), or a place that cannot be written.
+
+        ``read_only``: for commands that only read (listing, exporting): a store on a
+        write-protected disk or folder is read as it is (without the upgrade an older
+        schema would need, which is refused with the fix).
         """
         p = store_path(path)
         if p.is_dir():
             raise StoreError("this is a folder, not a store file", path=str(p),
                              hint=f"name a file, e.g. --store {p / FILENAME}")
+        if read_only:
+            return cls._open_read_only(p, timeout)
         if p.exists():
             _check_header(p)
         else:
@@ -303,6 +315,38 @@ class Store:
         except sqlite3.Error as exc:
             conn.close()
             raise _error_from_sqlite(exc, p) from None
+        return cls(conn, p)
+
+    @classmethod
+    def _open_read_only(cls, p: Path, timeout: float) -> "Store":
+        if not p.exists():
+            return cls.open(p, timeout=timeout)  # an empty store, as any command makes
+        _check_header(p)
+        if os.access(p, os.W_OK) and os.access(p.parent, os.W_OK | os.X_OK):
+            return cls.open(p, timeout=timeout)  # writable: the usual way (upgrades an old schema)
+        uri = "file:" + urllib.parse.quote(str(p.resolve()))
+        conn = None
+        for mode in ("?mode=ro", "?mode=ro&immutable=1"):  # WAL needs its -shm file; a read-only folder has none
+            try:
+                conn = sqlite3.connect(uri + mode, uri=True, timeout=timeout, isolation_level=None,
+                                       check_same_thread=False)
+                _check_schema(conn, p)
+                conn.execute("SELECT COUNT(*) FROM calls").fetchone()
+                break
+            except StoreError:
+                conn.close()
+                raise
+            except sqlite3.Error as exc:
+                conn and conn.close()
+                conn = None
+                error = exc
+        if conn is None:
+            raise _error_from_sqlite(error, p) from None
+        if conn.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            conn.close()
+            raise StoreError("this store was made by an older callreview and needs an upgrade, which "
+                             "cannot be written here (the file or its folder is read-only)", path=str(p),
+                             hint="copy the store to a folder you may write and pass it with --store PATH")
         return cls(conn, p)
 
     def close(self) -> None:
@@ -706,12 +750,16 @@ class Store:
             ids = sorted({r[0] for r in rows})
             data = {}
             for chunk in _chunks(ids):
-                data.update((cid, json.loads(d)) for cid, d in db.execute(
+                data.update((cid, _stored_json(d, cid, self.path)) for cid, d in db.execute(
                     f"SELECT call_id, data FROM calls WHERE call_id IN ({_marks(chunk)})", chunk))
             preds = _current_predictions(db, ids)
         items = []
         for cid, passage, task, margin, _seq in rows:
-            pd = data[cid]["passages"][passage]
+            try:
+                pd = data[cid]["passages"][passage]
+                str(pd["text"])
+            except (KeyError, IndexError, TypeError):
+                raise _damaged(cid, self.path) from None
             items.append(QueueItem(call_id=cid, index=passage, task=task, margin=float(margin),
                                    text=pd["text"], speaker=pd.get("speaker"), role=pd.get("role"),
                                    predictions=preds.get(cid, {}).get(passage, {})))
@@ -884,6 +932,22 @@ def _current_seller(db: sqlite3.Connection, call_id: str) -> str | None:
     return db.execute("SELECT seller FROM calls WHERE call_id = ?", (call_id,)).fetchone()[0]
 
 
+def _damaged(call_id: str, path: Path | None, what: str = "its text") -> StoreError:
+    return StoreError(f"the stored call {call_id!r} is damaged ({what} cannot be read)",
+                      path=str(path) if path else None,
+                      hint="callreview left the store untouched; restore it from a backup, or move it aside "
+                           "and add the calls again with: callreview reviews add FILE")
+
+
+def _stored_json(data: Any, call_id: str, path: Path | None) -> Any:
+    """JSON written by this store, read back; damage (bad JSON, absurd nesting, wrong
+    type) is a :class:`StoreError` naming the call, never a traceback."""
+    try:
+        return json.loads(data)
+    except (ValueError, TypeError, RecursionError):
+        raise _damaged(call_id, path) from None
+
+
 def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
     for i in range(0, len(items), size):
         yield items[i:i + size]
@@ -903,7 +967,11 @@ def _current_predictions(db: sqlite3.Connection, call_ids: list[str]) -> dict[st
         ).fetchall()
     out: dict[str, dict[int, dict[str, Prediction]]] = {}
     for cid, passage, task, data in rows:
-        out.setdefault(cid, {}).setdefault(passage, {})[task] = Prediction.from_json(json.loads(data))
+        try:
+            pred = Prediction.from_json(_stored_json(data, cid, None))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise _damaged(cid, None, f"the prediction of passage {passage}") from None
+        out.setdefault(cid, {}).setdefault(passage, {})[task] = pred
     return out
 
 
@@ -945,7 +1013,10 @@ def _base_call(row: tuple, preds: Mapping[int, Mapping[str, Prediction]], *, rev
     """A stored call before any edit: with ``preds`` (its current predictions) and their
     labels, else the labels it was imported with. ``reviewed``: with no labels at all."""
     cid, data, source, roles_inferred = row
-    call = call_from_json(json.loads(data))
+    try:
+        call = call_from_json(_stored_json(data, cid, None))
+    except InputError:
+        raise _damaged(cid, None) from None
     passages: list[Passage] = []
     for i, p in enumerate(call.passages):
         pp = preds.get(i, {})
@@ -990,7 +1061,10 @@ def _merged_feedback(values: Iterable[str]) -> Feedback:
     """The feedback from its events' JSON, oldest first: each field from the latest that set it."""
     merged: dict[str, str | None] = {}
     for value in values:
-        merged.update(json.loads(value))
+        try:
+            merged.update(json.loads(value))
+        except (ValueError, TypeError, RecursionError):
+            continue  # a damaged feedback event: the others still count
     return Feedback(**{k: v for k, v in merged.items() if k in FEEDBACK_FIELDS})
 
 

@@ -110,7 +110,7 @@ def test_export_with_nothing_reviewed_warns_and_writes_nothing(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--format", "csv"], "unknown export format 'csv'"),
     (["-o", "."], "not a file"),
-    (["-o", "no/such/folder/out.jsonl"], "cannot write the export"),
+    (["-o", "no/such/folder/out.jsonl"], "the folder does not exist"),
 ])
 def test_export_problems_are_one_line_errors(store_file, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)

@@ -83,7 +83,7 @@ def export_cmd(targets: tuple[str, ...], fmt: str | None, output: str | None, re
         raise UsageError("nothing to export", hint="give a stored call id or a transcript file, or --all")
 
     spath = resolve_store(store_path)
-    store = Store.open(spath) if spath.exists() else None
+    store = Store.open(spath, read_only=True) if spath.exists() else None
     try:
         team = _team(against, model_dir) if against else None
         if all_calls:

@@ -51,7 +51,7 @@ def _store_team(store_path: str, model_dir: str | None):
     from ..store import Store
     from ..team import load_team
 
-    with Store.open(store_path or None) as store:
+    with Store.open(store_path or None, read_only=True) as store:
         return load_team(store=store, use_store=True, model=model_dir)
 
 

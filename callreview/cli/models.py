@@ -67,7 +67,7 @@ def models_diff(a: str, b: str, store_path: str | None, examples: int, as_json: 
     from ..store import Store
 
     ma, mb = load_model(resolve_model(a)), load_model(resolve_model(b))
-    with Store.open(store_path) as store:
+    with Store.open(store_path, read_only=True) as store:
         reviewed = store.reviewed_calls()
     report = compare_models(ma, mb, reviewed, examples=examples)
     if as_json:

@@ -9,26 +9,23 @@ imported only inside ``reviews add``.
 from __future__ import annotations
 
 import json
-import os
 import sys
-import tempfile
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 import click
 
-from ..errors import ExportError, UsageError
+from ..errors import UsageError
 from . import cli, warn
 from ._util import batch_calls, batch_options, input_format_option, inputs_argument, json_option, store_option
 
 EXPORT_FORMATS = ("jsonl",)
 
 
-def _open(store_path: str | None):
+def _open(store_path: str | None, *, read_only: bool = False):
     from ..store import Store
 
-    return Store.open(store_path)
+    return Store.open(store_path, read_only=read_only)
 
 
 def _echo_json(data: Any) -> None:
@@ -92,7 +89,7 @@ def add_cmd(files: tuple[str, ...], seller: str | None, model_dir: str | None, s
 @store_option
 def list_cmd(as_json: bool, store_path: str | None) -> None:
     """List the calls in the review store with their review progress."""
-    with _open(store_path) as store:
+    with _open(store_path, read_only=True) as store:
         calls = store.list_calls()
     if as_json:
         _echo_json([asdict(c) for c in calls])
@@ -120,38 +117,18 @@ def export_cmd(fmt: str, output: str | None, store_path: str | None) -> None:
         raise UsageError(f"unknown export format {fmt!r}", hint="use --format " + " or ".join(EXPORT_FORMATS))
     from ..corpora import write_corpus
 
-    with _open(store_path) as store:
+    with _open(store_path, read_only=True) as store:
         calls = store.reviewed_calls()
     if not calls:
         warn("no reviewed calls yet: nothing to export (decide some passages first)")
     if output is None or output == "-":
         write_corpus(calls, sys.stdout, predictions=False)
         return
-    _write_atomically(Path(output), calls)
+    from ..files import open_atomic
+
+    with open_atomic(output) as out:
+        write_corpus(calls, out, predictions=False)
     click.echo(f"wrote {len(calls)} reviewed calls to {output}", err=True)
-
-
-def _write_atomically(path: Path, calls: list) -> None:
-    """Write the whole file or nothing: a temporary file renamed over the target."""
-    from ..corpora import write_corpus
-
-    hint = "choose another file with -o PATH"
-    if path.is_dir():
-        raise ExportError("this is a folder, not a file", path=str(path), hint=hint)
-    tmp_name = None
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as out:
-            write_corpus(calls, out, predictions=False)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp_name, path)
-        tmp_name = None
-    except OSError as exc:
-        raise ExportError(f"cannot write the export ({exc.strerror or exc})", path=str(path), hint=hint) from None
-    finally:
-        if tmp_name is not None:
-            Path(tmp_name).unlink(missing_ok=True)
 
 
 @cli.command("queue")
@@ -166,7 +143,7 @@ def queue_cmd(limit: str, as_json: bool, store_path: str | None) -> None:
         n = -1
     if n < 1:
         raise UsageError(f"--limit must be a whole number of at least 1, not {limit!r}", hint="e.g. --limit 20")
-    with _open(store_path) as store:
+    with _open(store_path, read_only=True) as store:
         items = store.queue(n)
     if as_json:
         _echo_json([{
@@ -193,7 +170,7 @@ def agreement_cmd(as_json: bool, store_path: str | None) -> None:
     """How much reviewers agree on the passages they both labeled, per task."""
     from ..agreement import agreement_by_task
 
-    with _open(store_path) as store:
+    with _open(store_path, read_only=True) as store:
         result = agreement_by_task(store.decisions_by_reviewer())
     if as_json:
         _echo_json({task: a.to_json() for task, a in result.items()})

@@ -25,11 +25,11 @@ same in every format. :func:`render` returns ``str`` (``bytes`` for docx); only
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
 
-from ..errors import ExportError, UsageError
+from ..errors import UsageError
+from ..files import write_atomic
 from .report import MODEL, REVIEW, Decision, Evidence, ReportData, from_call, from_files, from_store, redacted
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -86,52 +86,3 @@ def render(reports: Sequence[ReportData], fmt: str, taxonomy: "Taxonomy | None" 
     return data.render_jsonl(reports)
 
 
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def write_atomic(path: str | os.PathLike[str], data: str | bytes, *, bom: bool = False) -> None:
-    """Write the whole file or nothing.
-
-    The data goes to a temporary file in the target's folder, is flushed to disk, then
-    renamed over the target (``os.replace``), so a failure never leaves a half-written
-    file at ``path`` (an existing file stays as it was). Text is written as UTF-8 (with a
-    byte order mark when ``bom``, which lets Excel read a CSV as UTF-8). Raises
-    :class:`ExportError` with the path and a hint.
-    """
-    p = Path(path)
-    hint = "choose another file with -o PATH"
-    if p.is_dir():
-        raise ExportError("this is a folder, not a file", path=str(p), hint=f"name a file inside it, e.g. -o {p / 'report.html'}")
-    folder = p.parent
-    if not folder.is_dir():
-        raise ExportError("the folder does not exist", path=str(p),
-                          hint=f"create it first (mkdir -p {folder}) or {hint}")
-    raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-    if bom and isinstance(data, str):
-        raw = b"\xef\xbb\xbf" + raw
-    tmp: str | None = None
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=folder)
-        with os.fdopen(fd, "wb") as out:
-            out.write(raw)
-            out.flush()
-            os.fsync(out.fileno())
-        try:
-            mode = p.stat().st_mode & 0o777 if p.exists() else 0o666 & ~_umask()
-        except OSError:
-            mode = 0o644
-        os.chmod(tmp, mode)
-        os.replace(tmp, p)
-        tmp = None
-    except OSError as exc:
-        reason = exc.strerror or str(exc)
-        raise ExportError(f"cannot write the export ({reason})", path=str(p), hint=hint) from None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
