@@ -202,7 +202,19 @@ def test_the_shipped_model_predicts_what_it_did_before_the_speed_work():
     calls = [c for p in TRANSCRIPTS for c in load_calls(p)]
     calls += read_corpus(ROOT / "corpora" / "default" / "calls-1001-1018.jsonl")[:6]
     got = _predictions(annotate(calls, model, keep_labels=False))
-    assert got == [{k: v for k, v in e.items() if k != "model"} for e in expected]
+    # Floating point may differ in the last bits between numpy builds; labels, ranking and
+    # explanations may not.
+    assert _rounded(got) == _rounded([{k: v for k, v in e.items() if k != "model"} for e in expected])
+
+
+def _rounded(value):
+    if isinstance(value, float):
+        return round(value, 9)
+    if isinstance(value, list):
+        return [_rounded(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return value
 
 
 def test_review_of_a_folder_opens_the_transcripts_and_names_what_it_skips(folder, monkeypatch):
